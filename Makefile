@@ -1,0 +1,85 @@
+# tug - build, test, bench, demo, screenshots.
+PREFIX ?= /usr/local
+PKGS := ncursesw jansson libcurl yaml-0.1 libarchive libseccomp libcrypto
+SANITIZE ?= 0
+
+CC ?= cc
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
+	-DTUG_DATADIR='"$(PREFIX)/share/tug"'
+LDLIBS += $(PKG_LIBS) -lpthread -lutil
+LDFLAGS += -Wl,--as-needed -Wl,-O1
+
+ifeq ($(SANITIZE),1)
+BUILD := build-san
+CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS += -fsanitize=address,undefined
+BIN := tug-san
+else
+BUILD := build
+BIN := tug
+endif
+
+SRCS := $(wildcard backend/*.c backend/*/*.c tui/*.c)
+LIB_SRCS := $(filter-out tui/main.c,$(SRCS))
+OBJS := $(SRCS:%.c=$(BUILD)/%.o)
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test-*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps test unit bench demo demo-clean screenshots install clean fuzz
+
+all: $(BIN)
+
+$(BIN): $(BUILD)/tug
+	cp $< $@
+
+$(BUILD)/tug: $(OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libtug.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC $<"
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtug.a tests/unit/t.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtug.a $(LDFLAGS) $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+deps:
+	bash .ci/deps
+
+test: $(BIN) $(UNIT_BINS)
+	TUG=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh $(TESTS)
+
+bench: tug
+	bash tests/bench.sh
+
+demo: tug
+	bash tests/demo.sh
+
+demo-clean: tug
+	bash tests/demo.sh clean
+
+screenshots: tug
+	bash tests/screenshots.sh
+
+install: tug
+	install -D -m 0755 tug $(DESTDIR)$(PREFIX)/bin/tug
+	install -d $(DESTDIR)$(PREFIX)/share/tug/themes
+	install -m 0644 themes/*.yaml $(DESTDIR)$(PREFIX)/share/tug/themes/
+
+clean:
+	rm -rf build build-san tug tug-san
+
+-include $(OBJS:.o=.d)
+
+$(BUILD)/backend/pending.o: CFLAGS += -Wno-unused-parameter

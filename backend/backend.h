@@ -1,0 +1,417 @@
+/* backend.h - the one interface between tug's front ends (console, CLI)
+ * and its drivers (built-in runtime, Kubernetes, later Docker/Podman).
+ *
+ * An endpoint is a driver table plus private state. Front ends call the
+ * backend_*() wrappers below, never ops-> directly: a driver leaves an op
+ * NULL when it cannot do it and the wrapper answers with a clean
+ * TUG_E_UNSUPPORTED error ("stats: not supported by the kube endpoint").
+ *
+ * Threading: an endpoint may be used from one thread at a time. The
+ * console serialises calls on a worker thread so that the UI thread never
+ * waits on disk or network.
+ *
+ * Errors: every op returns 0 (or a count) on success and a negative value
+ * with err filled on failure; messages name the object and say what a
+ * person can do.
+ */
+#ifndef TUG_BACKEND_H
+#define TUG_BACKEND_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "util/err.h"
+
+enum tug_kind {
+	TUG_CONTAINER,
+	TUG_IMAGE,
+	TUG_NETWORK,
+	TUG_VOLUME,
+	TUG_POD,
+	TUG_DEPLOYMENT,
+	TUG_STATEFULSET,
+	TUG_DAEMONSET,
+	TUG_REPLICASET,
+	TUG_SERVICE,
+	TUG_NODE,
+	TUG_EVENT,
+	TUG_NAMESPACE,
+	TUG_KIND_COUNT
+};
+
+/* "container", "image", ... ; "pods" etc. map back with tug_kind_parse. */
+const char *tug_kind_name(enum tug_kind k);
+int tug_kind_parse(const char *s, enum tug_kind *out);
+
+/* One resource as the views show it. Strings are owned by the object
+ * (freed by tug_obj_release); absent fields are NULL / 0. `raw` is the
+ * driver's full object for the inspect view. */
+struct tug_obj {
+	enum tug_kind kind;
+	char *id;          /* full id (containers, images) or uid */
+	char *name;        /* container name, first repo:tag, pod name */
+	char *namespace;   /* cluster objects */
+	char *image;       /* containers: the image as given; pods: first container's */
+	char *command;     /* containers: entrypoint + cmd, shell-quoted */
+	char *state;       /* created|running|paused|restarting|exited|dead, or a pod's STATUS */
+	char *status;      /* human summary: "Up 3 minutes", "Exited (0) 2 hours ago" */
+	int exit_code;
+	int oom_killed;
+	int64_t created_ns, started_ns, finished_ns;
+	char *ports;       /* "127.0.0.1:8080->80/tcp, ..." */
+	int64_t size;      /* bytes: images, volumes, container rw layer */
+	int ready, total;  /* pods: ready/containers; workloads: ready/desired */
+	int restarts;
+	char *node, *ip;
+	char **tags;       /* images: every repo:tag, NULL-terminated */
+	char **users;      /* volumes/networks/images: names of containers using it */
+	json_t *raw;       /* full object (owned reference) */
+};
+
+struct tug_list {
+	struct tug_obj *items;
+	size_t n;
+};
+
+void tug_obj_release(struct tug_obj *o);
+void tug_list_release(struct tug_list *l);
+
+struct tug_list_opts {
+	int all;               /* containers: include stopped ones (ps -a) */
+	const char *namespace; /* cluster kinds: NULL = context default, "" = all */
+	const char *selector;  /* label selector, where supported */
+};
+
+enum tug_action {
+	TUG_ACT_START,
+	TUG_ACT_STOP,     /* graceful: stop signal, then SIGKILL after timeout */
+	TUG_ACT_RESTART,
+	TUG_ACT_KILL,     /* send opts.signal (default SIGKILL) */
+	TUG_ACT_REMOVE,   /* opts.force removes running; opts.volumes anon volumes */
+	TUG_ACT_PAUSE,
+	TUG_ACT_UNPAUSE,
+	TUG_ACT_SCALE,    /* workloads: opts.replicas */
+	TUG_ACT_ROLLOUT_RESTART,
+	TUG_ACT_CORDON,
+	TUG_ACT_UNCORDON,
+};
+
+struct tug_action_opts {
+	int timeout_s;   /* stop/restart: seconds before SIGKILL; <0 = default (10) */
+	int signal;      /* kill: 0 = SIGKILL */
+	int force;
+	int volumes;
+	int replicas;
+};
+
+/* What `tug create`/`run` ask of a driver that runs containers. */
+struct tug_mount {
+	char *type;      /* "bind", "volume", "tmpfs" */
+	char *source;    /* host path or volume name; NULL for tmpfs/anonymous */
+	char *target;    /* path inside the container */
+	int readonly;
+	char *options;   /* tmpfs: "size=64m,mode=1777" */
+};
+
+struct tug_create_opts {
+	const char *image;
+	char **cmd;            /* NULL-terminated; NULL = image's CMD */
+	char **entrypoint;     /* NULL = image's; {NULL} (empty) = none */
+	const char *name;      /* NULL = generated */
+	char **env;            /* NULL-terminated KEY=VALUE, after the image's */
+	const char *workdir;
+	const char *user;      /* "uid[:gid]" or a name from the image's /etc/passwd */
+	const char *hostname;
+	int64_t memory;        /* bytes, 0 = unlimited */
+	int64_t nano_cpus;     /* 1e9 = one core, 0 = unlimited */
+	int64_t pids_limit;    /* 0 = unlimited */
+	const char *restart;   /* "no", "on-failure[:N]", "always", "unless-stopped" */
+	struct tug_mount *mounts;
+	size_t nmounts;
+	int read_only;
+	const char *network;   /* "none", "host", or a network name (bridge driver) */
+	int tty, interactive;
+	int auto_remove;       /* --rm */
+	char **labels;         /* KEY=VALUE */
+	const char *stop_signal;
+};
+
+/* The caller's stdio for attached runs and exec: fds the driver reads
+ * from / writes to until the process exits. -1 = not attached. */
+struct tug_stdio {
+	int in, out, err;
+	int tty;               /* allocate a terminal; caller put `in` in raw mode */
+};
+
+struct tug_exec_opts {
+	char **argv;           /* NULL-terminated */
+	char **env;            /* extra KEY=VALUE */
+	const char *workdir;
+	const char *user;
+	int tty, interactive;
+	const char *container; /* pods: which container */
+};
+
+/* Log streams: non-blocking, driven by the caller's event loop. */
+struct tug_log_opts {
+	int follow;
+	long tail;             /* -1 = all */
+	int64_t since_ns, until_ns; /* 0 = unbounded */
+	int timestamps;        /* kube: ask the server to prefix them */
+	const char *container; /* pods */
+	int previous;          /* pods: previous instance */
+};
+
+struct tug_log_line {
+	int64_t time_ns;
+	int stream;            /* 1 stdout, 2 stderr */
+	const char *text;      /* without the trailing newline */
+	size_t len;
+	int partial;           /* the line continues in the next record */
+};
+
+/* Return non-zero from the callback to stop delivering for now. */
+typedef int (*tug_log_cb)(void *ctx, const struct tug_log_line *line);
+
+struct tug_logs;
+struct tug_logs_ops {
+	/* fd that becomes readable when pump has work, -1 if none */
+	int (*fd)(struct tug_logs *l);
+	/* ms until pump should run even without fd readiness, -1 = never */
+	int (*timeout_ms)(struct tug_logs *l);
+	/* deliver what is available now, never blocking. Returns 0 = more may
+	 * come, 1 = the stream ended, <0 = error (err filled). */
+	int (*pump)(struct tug_logs *l, tug_log_cb cb, void *ctx, struct tug_err *err);
+	void (*close)(struct tug_logs *l);
+};
+struct tug_logs {
+	const struct tug_logs_ops *ops;
+};
+
+/* One resource sample; counters are cumulative, the caller derives rates. */
+struct tug_stats {
+	int64_t time_ns;       /* when sampled (CLOCK_REALTIME) */
+	uint64_t cpu_ns;       /* total CPU time used */
+	uint64_t mem_usage;    /* bytes, docker's way: usage minus inactive file */
+	uint64_t mem_limit;    /* bytes; host memory when unlimited */
+	uint64_t net_rx, net_tx;
+	uint64_t blk_read, blk_write;
+	uint64_t pids, pids_limit;   /* limit 0 = unlimited */
+	int online_cpus;
+	int valid;             /* 0 when the object is not running */
+};
+
+/* Progress of long operations (import, load, pull...). */
+typedef void (*tug_progress_cb)(void *ctx, const char *id, const char *what,
+				int64_t done, int64_t total);
+
+struct tug_endpoint;
+
+struct backend_ops {
+	const char *name;      /* "runtime", "kube" */
+
+	/* List objects of a kind. */
+	int (*list)(struct tug_endpoint *ep, enum tug_kind kind,
+		    const struct tug_list_opts *opts, struct tug_list *out,
+		    struct tug_err *err);
+	/* Full object by name, id or id prefix (raw JSON, owned by caller). */
+	int (*inspect)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		       json_t **out, struct tug_err *err);
+	/* start/stop/restart/kill/remove/pause/unpause/scale... */
+	int (*action)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		      enum tug_action act, const struct tug_action_opts *opts,
+		      struct tug_err *err);
+
+	/* Containers. create writes the full id (65 bytes) into id_out. */
+	int (*create)(struct tug_endpoint *ep, const struct tug_create_opts *opts,
+		      char *id_out, struct tug_err *err);
+	/* Start a created/stopped container attached to io; returns once the
+	 * container exits, with its exit code in *exit_code. Signals the
+	 * caller forwards go through action(KILL). */
+	int (*start_attached)(struct tug_endpoint *ep, const char *ref,
+			      const struct tug_stdio *io, int *exit_code,
+			      struct tug_err *err);
+	/* Run a process inside a running container / pod, attached to io. */
+	int (*exec)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		    const struct tug_exec_opts *opts, const struct tug_stdio *io,
+		    int *exit_code, struct tug_err *err);
+	/* Block until the container is not running; its exit code. */
+	int (*wait)(struct tug_endpoint *ep, const char *ref, int *exit_code,
+		    struct tug_err *err);
+	/* Processes: {"Titles":[...],"Processes":[[...],...]} as docker top. */
+	int (*top)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		   json_t **out, struct tug_err *err);
+	int (*logs)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		    const struct tug_log_opts *opts, struct tug_logs **out,
+		    struct tug_err *err);
+	int (*stats)(struct tug_endpoint *ep, enum tug_kind kind, const char *ref,
+		     struct tug_stats *out, struct tug_err *err);
+	/* Rename a container. */
+	int (*rename)(struct tug_endpoint *ep, const char *ref, const char *name,
+		      struct tug_err *err);
+
+	/* Images. */
+	int (*image_import)(struct tug_endpoint *ep, int fd, const char *ref,
+			    char *id_out, struct tug_err *err);
+	/* Load a docker-save or OCI-layout tar; calls loaded(ctx, ref) per tag. */
+	int (*image_load)(struct tug_endpoint *ep, int fd,
+			  void (*loaded)(void *ctx, const char *what), void *ctx,
+			  struct tug_err *err);
+	/* Write a docker-save compatible tar of the images to fd. */
+	int (*image_save)(struct tug_endpoint *ep, const char *const *refs, size_t n,
+			  int fd, struct tug_err *err);
+	int (*image_tag)(struct tug_endpoint *ep, const char *src, const char *dst,
+			 struct tug_err *err);
+	/* Remove a tag or an image; calls removed(ctx, "Untagged: x"/"Deleted: y"). */
+	int (*image_remove)(struct tug_endpoint *ep, const char *ref, int force,
+			    void (*removed)(void *ctx, const char *what), void *ctx,
+			    struct tug_err *err);
+
+	/* Remove everything this endpoint owns (tug system reset). */
+	int (*reset)(struct tug_endpoint *ep, struct tug_err *err);
+
+	void (*close)(struct tug_endpoint *ep);
+};
+
+struct tug_endpoint {
+	const struct backend_ops *ops;
+	void *priv;
+	char *name;            /* "local", or the kube context */
+	char *context;         /* kube context, NULL for local */
+	int readonly;          /* refuse every destructive action */
+};
+
+/* Open the built-in runtime rooted at root/runroot (NULL = defaults or
+ * $TUG_ROOT / $TUG_RUNROOT). */
+int backend_open_runtime(const char *root, const char *runroot,
+			 struct tug_endpoint **out, struct tug_err *err);
+void backend_close(struct tug_endpoint *ep);
+
+int backend_unsupported(struct tug_endpoint *ep, const char *what, struct tug_err *err);
+int backend_refuse_readonly(struct tug_endpoint *ep, const char *what, struct tug_err *err);
+
+#define BACKEND_CALL(ep, op, err, ...) \
+	((ep)->ops->op ? (ep)->ops->op(ep, __VA_ARGS__) : backend_unsupported(ep, #op, err))
+
+static inline int backend_list(struct tug_endpoint *ep, enum tug_kind k,
+			       const struct tug_list_opts *o, struct tug_list *out,
+			       struct tug_err *err)
+{
+	return BACKEND_CALL(ep, list, err, k, o, out, err);
+}
+static inline int backend_inspect(struct tug_endpoint *ep, enum tug_kind k,
+				  const char *ref, json_t **out, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, inspect, err, k, ref, out, err);
+}
+int backend_action(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
+		   enum tug_action act, const struct tug_action_opts *o,
+		   struct tug_err *err);
+static inline int backend_create(struct tug_endpoint *ep, const struct tug_create_opts *o,
+				 char *id_out, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "create", err);
+	return BACKEND_CALL(ep, create, err, o, id_out, err);
+}
+static inline int backend_start_attached(struct tug_endpoint *ep, const char *ref,
+					 const struct tug_stdio *io, int *code,
+					 struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "start", err);
+	return BACKEND_CALL(ep, start_attached, err, ref, io, code, err);
+}
+static inline int backend_exec(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
+			       const struct tug_exec_opts *o, const struct tug_stdio *io,
+			       int *code, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "exec", err);
+	return BACKEND_CALL(ep, exec, err, k, ref, o, io, code, err);
+}
+static inline int backend_wait(struct tug_endpoint *ep, const char *ref, int *code,
+			       struct tug_err *err)
+{
+	return BACKEND_CALL(ep, wait, err, ref, code, err);
+}
+static inline int backend_top(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
+			      json_t **out, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, top, err, k, ref, out, err);
+}
+static inline int backend_logs(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
+			       const struct tug_log_opts *o, struct tug_logs **out,
+			       struct tug_err *err)
+{
+	return BACKEND_CALL(ep, logs, err, k, ref, o, out, err);
+}
+static inline int backend_stats(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
+				struct tug_stats *out, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, stats, err, k, ref, out, err);
+}
+static inline int backend_rename(struct tug_endpoint *ep, const char *ref, const char *name,
+				 struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "rename", err);
+	return BACKEND_CALL(ep, rename, err, ref, name, err);
+}
+static inline int backend_image_import(struct tug_endpoint *ep, int fd, const char *ref,
+				       char *id_out, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "import", err);
+	return BACKEND_CALL(ep, image_import, err, fd, ref, id_out, err);
+}
+static inline int backend_image_load(struct tug_endpoint *ep, int fd,
+				     void (*loaded)(void *, const char *), void *ctx,
+				     struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "load", err);
+	return BACKEND_CALL(ep, image_load, err, fd, loaded, ctx, err);
+}
+static inline int backend_image_save(struct tug_endpoint *ep, const char *const *refs,
+				     size_t n, int fd, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, image_save, err, refs, n, fd, err);
+}
+static inline int backend_image_tag(struct tug_endpoint *ep, const char *src,
+				    const char *dst, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "tag", err);
+	return BACKEND_CALL(ep, image_tag, err, src, dst, err);
+}
+static inline int backend_image_remove(struct tug_endpoint *ep, const char *ref, int force,
+				       void (*removed)(void *, const char *), void *ctx,
+				       struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "rmi", err);
+	return BACKEND_CALL(ep, image_remove, err, ref, force, removed, ctx, err);
+}
+static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "reset", err);
+	return BACKEND_CALL(ep, reset, err, err);
+}
+
+/* Log stream helpers. */
+static inline int tug_logs_fd(struct tug_logs *l) { return l->ops->fd(l); }
+static inline int tug_logs_timeout_ms(struct tug_logs *l) { return l->ops->timeout_ms(l); }
+static inline int tug_logs_pump(struct tug_logs *l, tug_log_cb cb, void *ctx,
+				struct tug_err *err)
+{
+	return l->ops->pump(l, cb, ctx, err);
+}
+static inline void tug_logs_close(struct tug_logs *l)
+{
+	if (l)
+		l->ops->close(l);
+}
+
+#endif

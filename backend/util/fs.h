@@ -1,0 +1,39 @@
+/* fs.h - file helpers: atomic writes, whole-file reads, locks, trees. */
+#ifndef TUG_FS_H
+#define TUG_FS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "util/err.h"
+
+/* Write data to path atomically (temp file in the same dir, fsync-less
+ * rename: crash-safe against torn files, which is what readers need). */
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		    struct tug_err *err);
+/* Read a whole file into a NUL-terminated malloc'd buffer. */
+int fs_read_all(const char *path, char **out, size_t *len, struct tug_err *err);
+/* Read a small file (e.g. a cgroup knob) into buf, trimmed of trailing
+ * newline. Returns length or -1 with errno set (no tug_err: hot path). */
+ssize_t fs_read_small(const char *path, char *buf, size_t size);
+/* Write a string to an existing file (cgroup knobs, /proc files). */
+int fs_write_str(const char *path, const char *s, struct tug_err *err);
+/* mkdir -p with mode for every created component. */
+int fs_mkdir_p(const char *path, mode_t mode, struct tug_err *err);
+/* rm -rf that never crosses into another filesystem (a leftover mount
+ * inside a container dir must not take the host's files with it). */
+int fs_rm_rf(const char *path, struct tug_err *err);
+/* Size in bytes of a tree on its own filesystem (du -s --apparent). */
+long long fs_du(const char *path);
+
+/* An exclusive flock on path (created if missing). Returns the fd to
+ * pass to fs_unlock(), or -1. */
+int fs_lock(const char *path, struct tug_err *err);
+/* Shared flock for readers. */
+int fs_lock_shared(const char *path, struct tug_err *err);
+void fs_unlock(int fd);
+
+/* Join path components into buf; returns buf. Truncation is an error
+ * callers need not handle: buffers are PATH_MAX. */
+char *fs_join(char *buf, size_t size, const char *a, const char *b);
+
+#endif
