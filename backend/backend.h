@@ -285,6 +285,10 @@ struct tug_endpoint {
  * $TUG_ROOT / $TUG_RUNROOT). */
 int backend_open_runtime(const char *root, const char *runroot,
 			 struct tug_endpoint **out, struct tug_err *err);
+/* Open a Kubernetes endpoint from kubeconfig (NULL = $KUBECONFIG or
+ * ~/.kube/config) and context (NULL = current-context). */
+int backend_open_kube(const char *kubeconfig, const char *context,
+		      struct tug_endpoint **out, struct tug_err *err);
 void backend_close(struct tug_endpoint *ep);
 
 int backend_unsupported(struct tug_endpoint *ep, const char *what, struct tug_err *err);

@@ -8,6 +8,17 @@
 #include "runtime/image.h"
 #include <stdio.h>
 
+__attribute__((weak)) int cmd_kube(struct cli *c, int argc, char **argv)
+{
+	fprintf(stderr, "tug: cmd_kube is not written yet\n");
+	return 125;
+}
+
+__attribute__((weak)) int backend_open_kube(const char *kubeconfig, const char *context, struct tug_endpoint **out, struct tug_err *err)
+{
+	return tug_errf(err, TUG_E_UNSUPPORTED, "kube endpoints are not written yet");
+}
+
 __attribute__((weak)) int rt_ctr_list(struct rt *rt, const struct tug_list_opts *o, struct tug_list *out, struct tug_err *err)
 {
 	return -1;

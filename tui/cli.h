@@ -93,6 +93,7 @@ int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_image(struct cli *c, int argc, char **argv);
 
 int cmd_system(struct cli *c, int argc, char **argv);
+int cmd_kube(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);
 
 /* The console (tui/console.c): `tug` with no subcommand. */
