@@ -5,12 +5,19 @@ SANITIZE ?= 0
 
 CC ?= cc
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Start-up time is our headline (tug run must beat runc): the small
+# libraries are linked statically into a non-PIE binary, so the loader has
+# neither libraries to map nor relocations to apply. libcurl and libarchive
+# (dozens of dependent libraries) are loaded on first use by
+# backend/util/lazy-*.c instead of at every start.
+STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo -lcrypto
+DYN_LIBS := $(shell pkg-config --libs libcurl libarchive 2>/dev/null)
+PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(DYN_LIBS) -ldl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
 	-DTUG_DATADIR='"$(PREFIX)/share/tug"'
 LDLIBS += $(PKG_LIBS) -lpthread -lutil
-LDFLAGS += -Wl,--as-needed -Wl,-O1
+LDFLAGS += -no-pie -Wl,--as-needed -Wl,-O1
 
 ifeq ($(SANITIZE),1)
 BUILD := build-san
@@ -36,8 +43,8 @@ all: $(BIN)
 $(BIN): $(BUILD)/tug
 	cp $< $@
 
-$(BUILD)/tug: $(OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(BUILD)/tug: $(OBJS) Makefile
+	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/libtug.a: $(LIB_OBJS)
 	rm -f $@
