@@ -453,7 +453,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	sigset_t mask;
 	int sfd, restarts = 0, started = 0, oom_base = 0, lockfd;
 	char path[PATH_MAX];
-	struct cgroup_limits lim;
+	struct cgroup_limits lim = { 0 };
 	json_t *st;
 
 	m.rt = rt;
