@@ -6,10 +6,12 @@
  * (the evaluated rules, libseccomp's version, the architecture, the
  * caps), so a changed profile or library never reuses an old program;
  * the header's checksum catches a torn or corrupted file, which is then
- * rebuilt. */
+ * rebuilt. Both are 64-bit FNV-1a, not sha256: they guard against
+ * accidents (the file is root's, 0600, in a 0700 dir), and keeping
+ * libcrypto off the start path keeps it from costing every start the
+ * time to load it. */
 #include "runtime/secure.h"
 #include "runtime/seccomp-profile.h"
-#include "util/digest.h"
 #include "util/fs.h"
 
 #include <errno.h>
@@ -23,7 +25,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#define CACHE_MAGIC "TUGBPF01"
+#define CACHE_MAGIC "TUGBPF02"
 /* Bump when the file layout or the compile attributes change. */
 #define CACHE_FORMAT "tug-seccomp-2 optimize=2"
 #define MAX_INSNS 4096 /* BPF_MAXINSNS: the kernel refuses longer programs */
@@ -32,9 +34,22 @@ struct cache_hdr {
 	char magic[8];
 	uint32_t len;
 	uint32_t pad;
-	char key[DIGEST_HEX_LEN];
-	char sum[DIGEST_HEX_LEN];
+	uint64_t key;
+	uint64_t sum;
 };
+
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
 
 static unsigned compiles;
 
@@ -95,19 +110,19 @@ static int rule_applies(const struct sp_rule *r, const struct target *t)
 	return 1;
 }
 
-/* Hex key of the program these inputs produce. */
-static void cache_key(const struct target *t, char *hex)
+/* Key of the program these inputs produce. */
+static uint64_t cache_key(const struct target *t)
 {
 	const struct scmp_version *v = seccomp_version();
-	struct digest_ctx *d = digest_new();
-	char line[256], out[DIGEST_STR_LEN + 1];
+	uint64_t h = FNV_OFFSET;
+	char line[256];
 	int n;
 
 	n = snprintf(line, sizeof(line), "%s\nlibseccomp %u.%u.%u\narch %#x %#x %#x\ncaps %#llx\n"
 		     "default errno %d\n", CACHE_FORMAT, v->major, v->minor, v->micro,
 		     t->arch->native, t->arch->sub[0], t->arch->sub[1],
 		     (unsigned long long)t->caps, seccomp_profile_default_errno);
-	digest_update(d, line, (size_t)n);
+	h = fnv1a(h, line, (size_t)n);
 	for (size_t i = 0; i < seccomp_profile_len; i++) {
 		const struct sp_rule *r = &seccomp_profile[i];
 		if (!rule_applies(r, t))
@@ -115,13 +130,11 @@ static void cache_key(const struct target *t, char *hex)
 		n = snprintf(line, sizeof(line), "rule %d %u cmp %u %u %d %#llx %#llx:", r->action,
 			     r->errno_ret, r->cmp.used, r->cmp.index, (int)r->cmp.op,
 			     (unsigned long long)r->cmp.value, (unsigned long long)r->cmp.value2);
-		digest_update(d, line, (size_t)n);
-		for (const char *const *p = r->names; *p; p++) {
-			digest_update(d, *p, strlen(*p) + 1);
-		}
+		h = fnv1a(h, line, (size_t)n);
+		for (const char *const *p = r->names; *p; p++)
+			h = fnv1a(h, *p, strlen(*p) + 1);
 	}
-	digest_final(d, out);
-	memcpy(hex, out + 7, DIGEST_HEX_LEN);
+	return h;
 }
 
 static int add_rules(scmp_filter_ctx ctx, const struct target *t, struct tug_err *err)
@@ -227,11 +240,10 @@ static int compile(const struct target *t, struct secure_filter *f, struct tug_e
 }
 
 /* Read path into f when it holds a valid program for key. */
-static int cache_read(const char *path, const char *key, struct secure_filter *f)
+static int cache_read(const char *path, uint64_t key, struct secure_filter *f)
 {
 	struct cache_hdr hdr;
 	struct stat st;
-	char sum[DIGEST_STR_LEN + 1];
 	size_t bytes;
 	int fd, ok = 0;
 
@@ -244,7 +256,7 @@ static int cache_read(const char *path, const char *key, struct secure_filter *f
 		goto out;
 	if (read(fd, &hdr, sizeof(hdr)) != (ssize_t)sizeof(hdr) ||
 	    memcmp(hdr.magic, CACHE_MAGIC, sizeof(hdr.magic)) ||
-	    memcmp(hdr.key, key, DIGEST_HEX_LEN) || !hdr.len || hdr.len > MAX_INSNS)
+	    hdr.key != key || !hdr.len || hdr.len > MAX_INSNS)
 		goto out;
 	bytes = (size_t)hdr.len * sizeof(struct sock_filter);
 	if (st.st_size != (off_t)(sizeof(hdr) + bytes))
@@ -252,8 +264,7 @@ static int cache_read(const char *path, const char *key, struct secure_filter *f
 	f->insns = malloc(bytes);
 	if (!f->insns || read(fd, f->insns, bytes) != (ssize_t)bytes)
 		goto out;
-	digest_buf(f->insns, bytes, sum);
-	if (memcmp(sum + 7, hdr.sum, DIGEST_HEX_LEN))
+	if (fnv1a(FNV_OFFSET, f->insns, bytes) != hdr.sum)
 		goto out;
 	f->len = (unsigned short)hdr.len;
 	ok = 1;
@@ -264,12 +275,11 @@ out:
 	return ok;
 }
 
-static int cache_write(const char *path, const char *key, const struct secure_filter *f,
+static int cache_write(const char *path, uint64_t key, const struct secure_filter *f,
 		       struct tug_err *err)
 {
 	size_t bytes = (size_t)f->len * sizeof(struct sock_filter);
 	struct cache_hdr *hdr;
-	char sum[DIGEST_STR_LEN + 1];
 	int rc;
 
 	hdr = calloc(1, sizeof(*hdr) + bytes);
@@ -277,9 +287,8 @@ static int cache_write(const char *path, const char *key, const struct secure_fi
 		return tug_errf(err, TUG_E_GENERIC, "seccomp: out of memory");
 	memcpy(hdr->magic, CACHE_MAGIC, sizeof(hdr->magic));
 	hdr->len = f->len;
-	memcpy(hdr->key, key, DIGEST_HEX_LEN);
-	digest_buf(f->insns, bytes, sum);
-	memcpy(hdr->sum, sum + 7, DIGEST_HEX_LEN);
+	hdr->key = key;
+	hdr->sum = fnv1a(FNV_OFFSET, f->insns, bytes);
 	memcpy(hdr + 1, f->insns, bytes);
 	rc = fs_write_atomic(path, hdr, sizeof(*hdr) + bytes, 0600, err);
 	free(hdr);
@@ -290,15 +299,15 @@ int secure_filter_prepare(struct secure_filter *f, const char *cache_dir, uint64
 			  struct tug_err *err)
 {
 	struct target t;
-	char key[DIGEST_HEX_LEN + 1];
+	uint64_t key;
 
 	memset(f, 0, sizeof(*f));
 	f->caps = caps;
 	if (target_init(&t, caps, err) < 0)
 		return -1;
-	cache_key(&t, key);
-	key[DIGEST_HEX_LEN] = '\0';
-	if (snprintf(f->path, sizeof(f->path), "%s/seccomp-%s.bpf", cache_dir, key) >=
+	key = cache_key(&t);
+	if (snprintf(f->path, sizeof(f->path), "%s/seccomp-%016llx.bpf", cache_dir,
+		     (unsigned long long)key) >=
 	    (int)sizeof(f->path))
 		return tug_errf(err, TUG_E_INVALID, "seccomp cache dir '%s': path too long", cache_dir);
 	if (cache_read(f->path, key, f)) {
