@@ -21,7 +21,7 @@ export TUG BUILD
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
 BENCHTIME=$BUILD/bench/benchtime
-SECTIONS=(container_start seccomp)
+SECTIONS=(binary_start container_start seccomp)
 MISSED=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -83,6 +83,25 @@ target() {
 }
 
 # ---- sections ----
+
+# The floor under every tug command: exec, dynamic loading, exit. Shared
+# libraries cost each start their loading and relocation, so the figure
+# next to an empty program shows what the link set alone takes.
+bench_binary_start() {
+	local empty=$W/empty res_tug res_empty ndso
+	header "binary start: tug version vs an empty C program ($RUNS runs)"
+	printf 'int main(void) { return 0; }\n' >"$empty.c"
+	if ! ${CC:-cc} -O2 -o "$empty" "$empty.c"; then
+		note "cannot build an empty C program with ${CC:-cc}"
+		return 1
+	fi
+	res_tug=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "$TUG" version) || return 1
+	res_empty=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "$empty") || return 1
+	fig "tug version" "$res_tug"
+	fig "empty C program" "$res_empty"
+	ndso=$(ldd "$TUG" 2>/dev/null | grep -c '=>')
+	note "tug loads $ndso shared libraries; what it pays over the empty program is paid by every 'tug run' too"
+}
 
 # tug run --rm against runc run of the same busybox tree, same namespaces.
 bench_container_start() {
