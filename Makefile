@@ -56,7 +56,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtug.a tests/unit/t.h
 unit: $(UNIT_BINS)
 
 # bench helpers: a spawn-to-reap timer and probes of library costs
-$(BUILD)/bench/%: tests/bench/%.c $(BUILD)/libtug.a
+$(BUILD)/bench/%: tests/bench/%.c tests/bench/bench.h $(BUILD)/libtug.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtug.a $(LDFLAGS) $(LDLIBS)
 

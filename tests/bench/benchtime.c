@@ -2,9 +2,11 @@
  * tests/bench.sh. Spawns it directly (no shell, stdin and stdout on
  * /dev/null, stderr passed through), measures spawn-to-reap with
  * CLOCK_MONOTONIC, and prints one line:
- *   runs=30 median_ms=8.123 min_ms=7.900 max_ms=9.400 mean_ms=8.200
+ *   runs=30 median_ms=8.1230 min_ms=7.9000 max_ms=9.4000 mean_ms=8.2000
  * Usage: benchtime [-n RUNS] [-w WARMUP] -- CMD [ARGS...]
  * Exits 1 (naming the run and its status) when any run fails. */
+#include "bench.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <spawn.h>
@@ -17,19 +19,6 @@
 
 extern char **environ;
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* One run: its wall time in ms, or -1 after saying why it failed. */
 static double run_once(char **argv, int i)
 {
@@ -41,7 +30,7 @@ static double run_once(char **argv, int i)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	t0 = now_ms();
+	t0 = bench_now_ms();
 	rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc) {
@@ -54,7 +43,7 @@ static double run_once(char **argv, int i)
 			return -1;
 		}
 	}
-	t1 = now_ms();
+	t1 = bench_now_ms();
 	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
 		if (WIFEXITED(st))
 			fprintf(stderr, "benchtime: run %d of %s exited %d\n", i, argv[0], WEXITSTATUS(st));
@@ -69,7 +58,7 @@ static double run_once(char **argv, int i)
 int main(int argc, char **argv)
 {
 	int runs = 30, warmup = 2, opt;
-	double *t, sum = 0;
+	double *t;
 
 	while ((opt = getopt(argc, argv, "+n:w:")) != -1) {
 		if (opt == 'n')
@@ -92,12 +81,8 @@ int main(int argc, char **argv)
 		t[i] = run_once(argv, i + 1);
 		if (t[i] < 0)
 			return 1;
-		sum += t[i];
 	}
-	qsort(t, (size_t)runs, sizeof(*t), cmp_double);
-	printf("runs=%d median_ms=%.3f min_ms=%.3f max_ms=%.3f mean_ms=%.3f\n", runs,
-	       runs % 2 ? t[runs / 2] : (t[runs / 2 - 1] + t[runs / 2]) / 2, t[0], t[runs - 1],
-	       sum / runs);
+	bench_report(NULL, t, runs);
 	free(t);
 	return 0;
 usage:

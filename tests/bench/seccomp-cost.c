@@ -5,38 +5,14 @@
  *   compile runs=30 median_ms=... min_ms=... max_ms=... mean_ms=...
  *   cached runs=30 median_ms=... ...
  * Usage: seccomp-cost [RUNS] */
+#include "bench.h"
 #include "runtime/secure.h"
 #include "util/fs.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *what, double *v, int n)
-{
-	double sum = 0;
-
-	for (int i = 0; i < n; i++)
-		sum += v[i];
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	printf("%s runs=%d median_ms=%.4f min_ms=%.4f max_ms=%.4f mean_ms=%.4f\n", what, n,
-	       n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2, v[0], v[n - 1], sum / n);
-}
 
 int main(int argc, char **argv)
 {
@@ -58,30 +34,30 @@ int main(int argc, char **argv)
 	if (!compile_ms || !cached_ms)
 		goto out;
 	for (int i = 0; i < n; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		if (secure_filter_prepare(&f, dir, secure_default_caps(), &err) < 0 || f.from_cache) {
 			fprintf(stderr, "seccomp-cost: compile: %s\n", err.msg[0] ? err.msg : "came from the cache");
 			goto out;
 		}
-		compile_ms[i] = now_ms() - t0;
+		compile_ms[i] = bench_now_ms() - t0;
 		len = f.len;
 		unlink(f.path); /* the next round compiles again */
 		secure_filter_release(&f);
 	}
 	for (int i = -1; i < n; i++) {  /* round -1 writes the cache */
-		double t0 = now_ms();
+		double t0 = bench_now_ms();
 		if (secure_filter_prepare(&f, dir, secure_default_caps(), &err) < 0 ||
 		    (i >= 0 && !f.from_cache)) {
 			fprintf(stderr, "seccomp-cost: cached load: %s\n", err.msg[0] ? err.msg : "recompiled");
 			goto out;
 		}
 		if (i >= 0)
-			cached_ms[i] = now_ms() - t0;
+			cached_ms[i] = bench_now_ms() - t0;
 		secure_filter_release(&f);
 	}
 	printf("insns=%u\n", len);
-	report("compile", compile_ms, n);
-	report("cached", cached_ms, n);
+	bench_report("compile", compile_ms, n);
+	bench_report("cached", cached_ms, n);
 	rc = 0;
 out:
 	fs_rm_rf(dir, &err);
