@@ -141,3 +141,35 @@ int secure_enter(const struct secure_opts *o, struct tug_err *err)
 		return -1;
 	return 0;
 }
+
+static struct secure_filter default_filter;
+
+int secure_seccomp_prepare(const char *cache_dir, struct tug_err *err)
+{
+	if (secure_cap_last(err) < 0)
+		return -1;
+	if (default_filter.insns)
+		return 0;
+	return secure_filter_prepare(&default_filter, cache_dir, secure_default_caps(), err);
+}
+
+int secure_apply(uint64_t caps, int seccomp, struct tug_err *err)
+{
+	struct secure_opts o;
+
+	if (secure_opts_init(&o, err) < 0)
+		return -1;
+	o.caps = caps;
+	if (seccomp) {
+		if (!default_filter.insns)
+			return tug_errf(err, TUG_E_GENERIC,
+					"seccomp: no program was prepared (secure_seccomp_prepare)");
+		if (default_filter.caps != caps)
+			return tug_errf(err, TUG_E_GENERIC,
+					"seccomp: the program was prepared for caps %#llx, not %#llx",
+					(unsigned long long)default_filter.caps,
+					(unsigned long long)caps);
+		o.seccomp = &default_filter;
+	}
+	return secure_enter(&o, err);
+}

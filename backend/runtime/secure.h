@@ -95,4 +95,16 @@ int secure_opts_init(struct secure_opts *o, struct tug_err *err);
  * process is then half-hardened and must exit, not exec. */
 int secure_enter(const struct secure_opts *o, struct tug_err *err);
 
+/* The short form for a process that starts containers as root with the
+ * default caps (what the monitor and spawn use today): prepare the
+ * program for Docker's caps once per process, into a process-wide slot;
+ * later calls reuse it. Also reads cap_last_cap, so the child need not. */
+int secure_seccomp_prepare(const char *cache_dir, struct tug_err *err);
+/* In the child: secure_enter() with `caps`, ids unchanged, no_new_privs,
+ * and, when `seccomp` is non-zero, the program secure_seccomp_prepare()
+ * made (an error if there is none or it was made for other caps). A
+ * switch to a non-root user needs secure_enter() with set_ids: once the
+ * process has left uid 0 it can no longer drop its bounding set. */
+int secure_apply(uint64_t caps, int seccomp, struct tug_err *err);
+
 #endif

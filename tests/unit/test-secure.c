@@ -313,7 +313,8 @@ static int clone_errno(long nr, void *a0, long a1)
 	return errno;
 }
 
-static void probe(struct result *r, const struct secure_opts *o)
+/* o NULL: the short form, secure_apply(apply_caps, 1) */
+static void probe(struct result *r, const struct secure_opts *o, uint64_t apply_caps)
 {
 	struct tug_err err = { 0 };
 	uint64_t clone3_args[8] = { 0 };
@@ -322,7 +323,7 @@ static void probe(struct result *r, const struct secure_opts *o)
 	pid_t p;
 	int fd;
 
-	r->enter_rc = secure_enter(o, &err);
+	r->enter_rc = o ? secure_enter(o, &err) : secure_apply(apply_caps, 1, &err);
 	snprintf(r->msg, sizeof(r->msg), "%s", err.msg);
 	if (r->enter_rc < 0)
 		return;
@@ -369,7 +370,8 @@ static void probe(struct result *r, const struct secure_opts *o)
 	}
 }
 
-static struct result *run_child(struct result *r, const struct secure_opts *o)
+static struct result *run_child_as(struct result *r, const struct secure_opts *o,
+				   uint64_t apply_caps)
 {
 	pid_t p;
 	int st = 0;
@@ -379,7 +381,7 @@ static struct result *run_child(struct result *r, const struct secure_opts *o)
 	fflush(stdout);
 	p = fork();
 	if (p == 0) {
-		probe(r, o);
+		probe(r, o, apply_caps);
 		_exit(0);
 	}
 	if (p < 0 || waitpid(p, &st, 0) < 0 || !WIFEXITED(st))
@@ -387,9 +389,39 @@ static struct result *run_child(struct result *r, const struct secure_opts *o)
 	return r;
 }
 
+static struct result *run_child(struct result *r, const struct secure_opts *o)
+{
+	return run_child_as(r, o, 0);
+}
+
 static void hex_caps(uint64_t caps, char *out, size_t size)
 {
 	snprintf(out, size, "%016llx", (unsigned long long)caps);
+}
+
+/* secure_seccomp_prepare + secure_apply: the default program in a
+ * process-wide slot, for root with ids unchanged. */
+static void check_short_form(struct result *r, const char *dir)
+{
+	struct tug_err err = { 0 };
+	char docker[32];
+	int rc;
+
+	hex_caps(DOCKER_CAPS, docker, sizeof(docker));
+	run_child_as(r, NULL, DOCKER_CAPS);
+	T_OK(r->enter_rc == -1 && strstr(r->msg, "no program"),
+	     "secure_apply before secure_seccomp_prepare is refused: %s", r->msg);
+	rc = secure_seccomp_prepare(dir, &err);
+	T_OK(rc == 0, "secure_seccomp_prepare: %s", err.msg);
+	run_child_as(r, NULL, DOCKER_CAPS);
+	T_OK(r->enter_rc == 0, "secure_apply succeeds: %s", r->msg);
+	T_STREQ(r->eff, docker, "secure_apply: CapEff is Docker's set");
+	T_STREQ(r->bnd, docker, "secure_apply: CapBnd is Docker's set");
+	T_OK(r->nnp == 1 && r->seccomp == 2 && r->e_keyctl == EPERM && r->fork_ok,
+	     "secure_apply: no_new_privs, the filter, keyctl denied, fork allowed");
+	run_child_as(r, NULL, DOCKER_CAPS | CAPB(CAP_SYS_ADMIN));
+	T_OK(r->enter_rc == -1 && strstr(r->msg, "prepared for caps"),
+	     "secure_apply with caps the program was not made for is refused: %s", r->msg);
 }
 
 static void check_children(struct result *r, const struct secure_filter *def,
@@ -517,6 +549,7 @@ int main(void)
 		T_OK(0, "mmap a shared result page");
 	} else {
 		check_children(r, &def, &admin);
+		check_short_form(r, dir);
 	}
 	secure_filter_release(&def);
 	secure_filter_release(&admin);
