@@ -79,6 +79,10 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
  * called in the child after clone. */
 int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_err *err);
 
+/* Compile or load the seccomp program once per process, before forking
+ * anything that will call ctr_exec_process. */
+int ctr_security_prepare(struct rt *rt, struct tug_err *err);
+
 /* User, working dir, env, hardening and execve for the container's init
  * and for exec; call inside the container's namespaces. Returns only on
  * failure (err has 126/127 codes where docker uses them). */

@@ -490,9 +490,8 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	lim.memory = m.s.memory;
 	lim.nano_cpus = m.s.nano_cpus;
 	lim.pids = m.s.pids_limit;
-	snprintf(path, sizeof(path), "%s/cache", rt->root);
 	if (cgroup_create(rt->cgroup_parent, id, &lim, &err) < 0 ||
-	    secure_seccomp_prepare(path, &err) < 0) {
+	    ctr_security_prepare(rt, &err) < 0) {
 		struct state_edit e = { .status = ST_EXITED, .exit_code = 125, .set_exit = 1,
 					.error = err.msg, .finished = now_ns() };
 		struct tug_err e2;

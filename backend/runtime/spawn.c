@@ -256,13 +256,22 @@ static int lookup_cmd(const char *cmd, char **env, char *out, size_t size, struc
 	return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": executable file not found in $PATH", cmd);
 }
 
-/* TEMPORARY until secure.h grows a user-aware apply: root keeps docker's
- * default set; a non-root user loses every capability at setuid. */
-static int apply_user_security(uid_t uid, struct tug_err *err)
+static struct secure_filter g_filter;
+static int g_filter_ready;
+
+int ctr_security_prepare(struct rt *rt, struct tug_err *err)
 {
-	if (uid != 0 && setuid(uid) < 0)
-		return tug_errno(err, "set user %u", (unsigned)uid);
-	return secure_apply(secure_default_caps(), 1, err);
+	char dir[PATH_MAX];
+
+	if (g_filter_ready)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/cache", rt->root);
+	if (secure_cap_last(err) < 0)
+		return -1;
+	if (secure_filter_prepare(&g_filter, dir, secure_default_caps(), err) < 0)
+		return tug_err_wrap(err, "seccomp profile");
+	g_filter_ready = 1;
+	return 0;
 }
 
 /* Shared by the container's init and `tug exec`: user, workdir, env,
@@ -301,10 +310,21 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		env = env_with(env, "TERM=xterm");
 	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
 		return -1;
-	if (setgroups((size_t)ngroups, groups) < 0 || setgid(gid) < 0)
-		return tug_errno(err, "set group %u", (unsigned)gid);
-	if (apply_user_security(uid, err) < 0)
-		return -1;
+	{
+		struct secure_opts so;
+		if (secure_opts_init(&so, err) < 0)
+			return -1;
+		so.set_ids = 1;
+		so.uid = uid;
+		so.gid = gid;
+		so.groups = groups;
+		so.ngroups = (size_t)ngroups;
+		so.seccomp = g_filter_ready ? &g_filter : NULL;
+		if (!so.seccomp)
+			return tug_errf(err, TUG_E_GENERIC, "internal error: seccomp profile not prepared");
+		if (secure_enter(&so, err) < 0)
+			return -1;
+	}
 	execve(path, argv, env);
 	if (errno == ENOENT)
 		return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": no such file or directory", argv[0]);
