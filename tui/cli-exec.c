@@ -1,59 +1,16 @@
 /* cli-exec.c - `tug exec`: run a process inside a running container,
  * attached to the caller's stdio, exiting with the process's status
  * (126/127 when it cannot be run, as docker does). With -d the CLI
- * returns at once and a detached child of ours waits for the process. */
+ * returns once the process runs. */
 #include "cli.h"
 #include "cli-attach.h"
 #include "cli-format.h"
 #include "cli-values.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-/* -d: the backend's exec is attached, so a daemonised grandchild makes
- * the call with /dev/null for stdio while we return. */
-static int exec_detached(struct cli *c, const char *ref, const struct tug_exec_opts *o)
-{
-	struct tug_endpoint *ep = cli_endpoint(c);
-	struct tug_err err = { 0 };
-	json_t *j = NULL;
-	pid_t pid;
-	int status;
-
-	if (!ep)
-		return 125;
-	/* fail here, where the user sees it, when the container is not there */
-	if (backend_inspect(ep, TUG_CONTAINER, ref, &j, &err) < 0)
-		return tug_err_wrap(&err, "exec"), cli_fail1(&err);
-	json_decref(j);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		tug_errno(&err, "exec: fork");
-		return cli_fail1(&err);
-	}
-	if (pid == 0) {
-		struct tug_stdio io = { -1, -1, -1, 0 };
-		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-		int code;
-		setsid();
-		if (fork() != 0)
-			_exit(0);
-		if (null >= 0) {
-			dup2(null, 0);
-			dup2(null, 1);
-			dup2(null, 2);
-		}
-		io.out = io.err = null >= 0 ? 1 : -1;
-		_exit(backend_exec(ep, TUG_CONTAINER, ref, o, &io, &code, &err) < 0 ? 125 : code & 0xff);
-	}
-	waitpid(pid, &status, 0);
-	return 0;
-}
 
 int cmd_exec(struct cli *c, int argc, char **argv)
 {
@@ -110,12 +67,7 @@ int cmd_exec(struct cli *c, int argc, char **argv)
 	o.user = user;
 	o.tty = tty;
 	o.interactive = interactive;
-	if (detach) {
-		o.interactive = 0;
-		rc = exec_detached(c, argv[optind], &o);
-		goto out;
-	}
-	if (cli_attach_check(interactive, tty, &err) < 0) {
+	if (!detach && cli_attach_check(interactive, tty, &err) < 0) {
 		tug_err_wrap(&err, "exec");
 			rc = cli_fail(&err);
 		goto out;
@@ -125,9 +77,18 @@ int cmd_exec(struct cli *c, int argc, char **argv)
 		rc = 125;
 		goto out;
 	}
-	cli_attach_begin(&at, interactive, tty, &io);
-	rc = backend_exec(ep, TUG_CONTAINER, argv[optind], &o, &io, &code, &err);
-	cli_attach_end(&at);
+	if (detach) {
+		/* the process gets /dev/null for stdio and outlives us */
+		struct tug_stdio none = { -1, -1, -1, 0 };
+		o.detach = 1;
+		o.interactive = 0;
+		rc = backend_exec(ep, TUG_CONTAINER, argv[optind], &o, &none, &code, &err);
+		code = 0;
+	} else {
+		cli_attach_begin(&at, interactive, tty, &io);
+		rc = backend_exec(ep, TUG_CONTAINER, argv[optind], &o, &io, &code, &err);
+		cli_attach_end(&at);
+	}
 	if (rc < 0) {
 		tug_err_wrap(&err, "exec");
 		rc = cli_fail1(&err);

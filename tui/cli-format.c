@@ -277,9 +277,29 @@ char *fmt_local_time(int64_t unix_ns, char *buf, size_t size)
 
 /* ---- ps rows ---- */
 
+json_t *cli_ctr_field(const struct tug_obj *o, const char *path)
+{
+	json_t *bases[2] = { o->raw, o->raw ? json_object_get(o->raw, "Config") : NULL };
+
+	for (int b = 0; b < 2; b++) {
+		json_t *cur = bases[b];
+		const char *p = path;
+		while (cur && *p) {
+			size_t n = strcspn(p, ".");
+			char key[64];
+			snprintf(key, sizeof(key), "%.*s", (int)n, p);
+			cur = json_is_object(cur) ? json_object_get(cur, key) : NULL;
+			p += n + (p[n] == '.');
+		}
+		if (cur && !json_is_null(cur))
+			return cur;
+	}
+	return NULL;
+}
+
 static void ps_mounts(const struct tug_obj *o, int trunc, json_t *row)
 {
-	json_t *mounts = o->raw ? json_object_get(o->raw, "Mounts") : NULL;
+	json_t *mounts = cli_ctr_field(o, "Mounts");
 	struct sbuf b = SBUF_INIT;
 	int volumes = 0;
 	size_t i;
@@ -304,8 +324,7 @@ static void ps_mounts(const struct tug_obj *o, int trunc, json_t *row)
 
 static void ps_labels(const struct tug_obj *o, json_t *row)
 {
-	json_t *cfg = o->raw ? json_object_get(o->raw, "Config") : NULL;
-	json_t *labels = cfg ? json_object_get(cfg, "Labels") : NULL;
+	json_t *labels = cli_ctr_field(o, "Config.Labels");
 	struct sbuf b = SBUF_INIT;
 	const char *k;
 	json_t *v;
@@ -321,10 +340,8 @@ static void ps_labels(const struct tug_obj *o, json_t *row)
 
 static void ps_networks(const struct tug_obj *o, json_t *row)
 {
-	json_t *ns = o->raw ? json_object_get(o->raw, "NetworkSettings") : NULL;
-	json_t *nets = ns ? json_object_get(ns, "Networks") : NULL;
-	json_t *hc = o->raw ? json_object_get(o->raw, "HostConfig") : NULL;
-	const char *mode = hc ? json_string_value(json_object_get(hc, "NetworkMode")) : NULL;
+	json_t *nets = cli_ctr_field(o, "NetworkSettings.Networks");
+	const char *mode = json_string_value(cli_ctr_field(o, "HostConfig.NetworkMode"));
 	struct sbuf b = SBUF_INIT;
 	const char *k;
 	json_t *v;

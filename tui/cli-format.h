@@ -76,6 +76,11 @@ char *fmt_local_time(int64_t unix_ns, char *buf, size_t size);
 json_t *cli_ps_row(const struct tug_obj *o, int64_t now, int trunc);
 /* The column titles for those fields. New reference. */
 json_t *cli_ps_headers(void);
+/* A field of a container's raw object by dotted path ("Config.Labels"),
+ * NULL when absent. Drivers put docker's inspect layout in raw; the
+ * runtime's list rows wrap its config record as raw.Config, so that
+ * layout is looked at second. Borrowed reference. */
+json_t *cli_ctr_field(const struct tug_obj *o, const char *path);
 /* docker's default ps table. */
 #define CLI_PS_TABLE \
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"

@@ -83,8 +83,7 @@ static int filter_parse(struct ps_filter *f, struct strv *specs, struct tug_err 
 
 static int has_label(const struct tug_obj *o, const char *want)
 {
-	json_t *cfg = o->raw ? json_object_get(o->raw, "Config") : NULL;
-	json_t *labels = cfg ? json_object_get(cfg, "Labels") : NULL;
+	json_t *labels = cli_ctr_field(o, "Config.Labels");
 	const char *eq = strchr(want, '=');
 	json_t *v;
 
@@ -101,7 +100,7 @@ static int has_label(const struct tug_obj *o, const char *want)
 static int ancestor_match(const struct tug_obj *o, const char *want)
 {
 	const char *img = o->image ? o->image : "";
-	json_t *id = o->raw ? json_object_get(o->raw, "Image") : NULL;
+	json_t *id = cli_ctr_field(o, "ImageId") ?: cli_ctr_field(o, "Image");
 	size_t wl = strlen(want);
 
 	if (!strcmp(img, want))

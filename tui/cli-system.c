@@ -216,7 +216,7 @@ static int image_used(const struct tug_obj *img, const struct tug_list *ctrs)
 		return 1;
 	for (size_t i = 0; i < ctrs->n; i++) {
 		const struct tug_obj *o = &ctrs->items[i];
-		json_t *id = o->raw ? json_object_get(o->raw, "Image") : NULL;
+		json_t *id = cli_ctr_field(o, "ImageId") ?: cli_ctr_field(o, "Image");
 		const char *cid = json_string_value(id);
 		if (cid && img->id && (!strcmp(cid, img->id) ||
 				       (str_has_prefix(img->id, "sha256:") && !strcmp(cid, img->id + 7))))
