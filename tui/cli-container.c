@@ -7,8 +7,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
-#include <unistd.h>
 
 int cmd_container_prune(struct cli *c, int argc, char **argv)
 {
@@ -29,16 +27,10 @@ int cmd_container_prune(struct cli *c, int argc, char **argv)
 	rc = cli_parse("container prune", "[OPTIONS]", opts, argc, argv, 0, &optind);
 	if (rc)
 		return rc < 0 ? 125 : 0;
-	if (!force) {
-		char answer[16] = "";
-		fputs("WARNING! This will remove all stopped containers.\n"
-		      "Are you sure you want to continue? [y/N] ", stderr);
-		fflush(stderr);
-		if (!fgets(answer, sizeof(answer), stdin) ||
-		    (strncasecmp(answer, "y\n", 2) && strncasecmp(answer, "yes\n", 4))) {
-			fprintf(stderr, "tug: container prune: not confirmed, nothing removed\n");
-			return 1;
-		}
+	if (!force && !cli_confirm("WARNING! This will remove all stopped containers.\n"
+				   "Are you sure you want to continue?")) {
+		fprintf(stderr, "tug: container prune: not confirmed, nothing removed\n");
+		return 1;
 	}
 	ep = cli_endpoint(c);
 	if (!ep)

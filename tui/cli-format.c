@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* ---- tables ---- */
@@ -322,39 +323,23 @@ static void ps_mounts(const struct tug_obj *o, int trunc, json_t *row)
 	sbuf_release(&b);
 }
 
-static void ps_labels(const struct tug_obj *o, json_t *row)
+/* The keys of an object joined with commas, with "=value" when asked. */
+static json_t *join_keys(json_t *obj, int with_values, const char *fallback)
 {
-	json_t *labels = cli_ctr_field(o, "Config.Labels");
 	struct sbuf b = SBUF_INIT;
 	const char *k;
-	json_t *v;
+	json_t *v, *r;
 
-	json_object_foreach(labels, k, v) {
-		if (b.len)
-			sbuf_puts(&b, ",");
-		sbuf_printf(&b, "%s=%s", k, json_is_string(v) ? json_string_value(v) : "");
-	}
-	json_object_set_new(row, "Labels", json_string(b.s ? b.s : ""));
-	sbuf_release(&b);
-}
-
-static void ps_networks(const struct tug_obj *o, json_t *row)
-{
-	json_t *nets = cli_ctr_field(o, "NetworkSettings.Networks");
-	const char *mode = json_string_value(cli_ctr_field(o, "HostConfig.NetworkMode"));
-	struct sbuf b = SBUF_INIT;
-	const char *k;
-	json_t *v;
-
-	json_object_foreach(nets, k, v) {
+	json_object_foreach(obj, k, v) {
 		if (b.len)
 			sbuf_puts(&b, ",");
 		sbuf_puts(&b, k);
+		if (with_values)
+			sbuf_printf(&b, "=%s", json_is_string(v) ? json_string_value(v) : "");
 	}
-	if (!b.len && mode)
-		sbuf_puts(&b, mode);
-	json_object_set_new(row, "Networks", json_string(b.s ? b.s : ""));
+	r = json_string(b.s ? b.s : fallback ? fallback : "");
 	sbuf_release(&b);
+	return r;
 }
 
 json_t *cli_ps_row(const struct tug_obj *o, int64_t now, int trunc)
@@ -380,10 +365,12 @@ json_t *cli_ps_row(const struct tug_obj *o, int64_t now, int trunc)
 		json_object_set_new(row, "Image", json_stringn(image + 7, 12));
 	else
 		json_object_set_new(row, "Image", json_string(image));
-	ps_labels(o, row);
+	json_object_set_new(row, "Labels", join_keys(cli_ctr_field(o, "Config.Labels"), 1, NULL));
 	ps_mounts(o, trunc, row);
 	json_object_set_new(row, "Names", json_string(o->name ? o->name : ""));
-	ps_networks(o, row);
+	json_object_set_new(row, "Networks",
+			    join_keys(cli_ctr_field(o, "NetworkSettings.Networks"), 0,
+				      json_string_value(cli_ctr_field(o, "HostConfig.NetworkMode"))));
 	json_object_set_new(row, "Ports", json_string(o->ports ? o->ports : ""));
 	json_object_set_new(row, "RunningFor", json_string(fmt_ago(o->created_ns, now, buf, sizeof(buf))));
 	json_object_set_new(row, "Size", json_string(fmt_size(buf, sizeof(buf), (double)o->size)));
@@ -402,7 +389,19 @@ json_t *cli_ps_headers(void)
 			 "State", "STATE", "Status", "STATUS");
 }
 
-/* ---- errors ---- */
+/* ---- prompts and errors ---- */
+
+int cli_confirm(const char *question)
+{
+	char answer[16] = "";
+
+	fprintf(stderr, "%s [y/N] ", question);
+	fflush(stderr);
+	if (!fgets(answer, sizeof(answer), stdin))
+		return 0;
+	answer[strcspn(answer, "\r\n")] = '\0';
+	return !strcasecmp(answer, "y") || !strcasecmp(answer, "yes");
+}
 
 int cli_fail1(const struct tug_err *err)
 {

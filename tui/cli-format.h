@@ -85,7 +85,11 @@ json_t *cli_ctr_field(const struct tug_obj *o, const char *path);
 #define CLI_PS_TABLE \
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}"
 
-/* ---- errors ---- */
+/* ---- prompts and errors ---- */
+
+/* Print question and " [y/N] " on stderr and read the answer from stdin
+ * (a terminal or a pipe); only y or yes agrees, end of input does not. */
+int cli_confirm(const char *question);
 
 /* Print err as one "tug: ..." line; the exit status docker gives a failed
  * non-run command: 1, or 126/127 when a process could not be run. */

@@ -219,6 +219,29 @@ static void remove_quietly(struct tug_endpoint *ep, const char *id)
 	backend_action(ep, TUG_CONTAINER, id, TUG_ACT_REMOVE, &rm, &err);
 }
 
+/* Check the flags, then create the container: the shared first half of
+ * run and create. Returns -1 once created (id filled, *epp set), or the
+ * exit status to return. check_attach: refuse -it without a terminal. */
+static int check_and_create(struct cli *c, const char *cmd, struct run_flags *f, char **args,
+			    int check_attach, struct built *b, struct tug_endpoint **epp, char *id)
+{
+	struct tug_err err = { 0 };
+
+	if (build_opts(f, args, b, &err) < 0 ||
+	    (check_attach && cli_attach_check(f->interactive, f->tty, &err) < 0)) {
+		fprintf(stderr, "tug: %s: %s\n", cmd, err.msg);
+		return 125;
+	}
+	*epp = cli_endpoint(c);
+	if (!*epp)
+		return 125;
+	if (backend_create(*epp, &b->o, id, &err) < 0) {
+		tug_err_wrap(&err, "%s", cmd);
+		return cli_fail(&err);
+	}
+	return -1;
+}
+
 int cmd_run(struct cli *c, int argc, char **argv)
 {
 	struct run_flags f = { .sig_proxy = 1 };
@@ -241,22 +264,9 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		flags_release(&f);
 		return rc;
 	}
-	if (build_opts(&f, args, &b, &err) < 0 ||
-	    (!f.detach && cli_attach_check(f.interactive, f.tty, &err) < 0)) {
-		fprintf(stderr, "tug: run: %s\n", err.msg);
-		rc = 125;
+	rc = check_and_create(c, "run", &f, args, !f.detach, &b, &ep, id);
+	if (rc >= 0)
 		goto out;
-	}
-	ep = cli_endpoint(c);
-	if (!ep) {
-		rc = 125;
-		goto out;
-	}
-	if (backend_create(ep, &b.o, id, &err) < 0) {
-		tug_err_wrap(&err, "run");
-		rc = cli_fail(&err);
-		goto out;
-	}
 	if (f.detach) {
 		if (backend_action(ep, TUG_CONTAINER, id, TUG_ACT_START, NULL, &err) < 0) {
 			tug_err_wrap(&err, "run");
@@ -301,7 +311,6 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		CREATE_OPTS(f),
 		{ 0 },
 	};
-	struct tug_err err = { 0 };
 	struct tug_endpoint *ep;
 	struct built b;
 	char **args, id[65];
@@ -312,21 +321,9 @@ int cmd_create(struct cli *c, int argc, char **argv)
 		flags_release(&f);
 		return rc;
 	}
-	if (build_opts(&f, args, &b, &err) < 0) {
-		fprintf(stderr, "tug: create: %s\n", err.msg);
-		rc = 125;
+	rc = check_and_create(c, "create", &f, args, 0, &b, &ep, id);
+	if (rc >= 0)
 		goto out;
-	}
-	ep = cli_endpoint(c);
-	if (!ep) {
-		rc = 125;
-		goto out;
-	}
-	if (backend_create(ep, &b.o, id, &err) < 0) {
-		tug_err_wrap(&err, "create");
-		rc = cli_fail(&err);
-		goto out;
-	}
 	printf("%s\n", id);
 	rc = 0;
 out:

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -27,19 +26,6 @@ static const char *run_root(struct cli *c)
 {
 	const char *r = c->runroot ? c->runroot : getenv("TUG_RUNROOT");
 	return r && *r ? r : "/run/tug";
-}
-
-/* Ask on stderr, read the answer from stdin; only y/yes agrees. */
-static int confirm(const char *question)
-{
-	char answer[16] = "";
-
-	fprintf(stderr, "%s [y/N] ", question);
-	fflush(stderr);
-	if (!fgets(answer, sizeof(answer), stdin))
-		return 0;
-	answer[strcspn(answer, "\r\n")] = '\0';
-	return !strcasecmp(answer, "y") || !strcasecmp(answer, "yes");
 }
 
 static int sys_reset(struct cli *c, int argc, char **argv)
@@ -63,7 +49,7 @@ static int sys_reset(struct cli *c, int argc, char **argv)
 			 "WARNING! This stops and removes every container and removes every image,\n"
 			 "layer and volume under %s and %s.\nAre you sure you want to continue?",
 			 root_dir(c), run_root(c));
-		if (!confirm(q)) {
+		if (!cli_confirm(q)) {
 			fprintf(stderr, "tug: system reset: not confirmed, nothing removed\n");
 			return 1;
 		}

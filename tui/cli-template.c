@@ -322,6 +322,22 @@ static int word_is(const char *s, const char *w)
 	return !strncmp(s, w, n) && !is_ident((unsigned char)s[n]);
 }
 
+/* Parse the pipeline of an if/with/range (lx after the keyword) into a new
+ * node of list l and open its body as the next frame. */
+static int open_block(struct lex *lx, struct tlist *l, enum node_kind k, struct frame *stack,
+		      int *depth, int chained)
+{
+	struct tnode *n = list_add(l, k);
+
+	n->pipe = parse_pipe(lx, '\0');
+	if (!n->pipe)
+		return -1;
+	if (*depth + 1 >= 64)
+		return tug_errf(lx->err, TUG_E_INVALID, "template: nested too deeply");
+	stack[++*depth] = (struct frame){ n, 0, chained };
+	return 0;
+}
+
 struct tmpl *tmpl_compile(const char *src, struct tug_err *err)
 {
 	struct tmpl *t = xcalloc(1, sizeof(*t));
@@ -400,16 +416,11 @@ struct tmpl *tmpl_compile(const char *src, struct tug_err *err)
 				lx.p += 4;
 				skip_space(&lx);
 				if (word_is(lx.p, "if")) {
-					struct tnode *n = list_add(&f->node->alt, N_IF);
 					lx.p += 2;
-					n->pipe = parse_pipe(&lx, '\0');
-					if (!n->pipe || depth + 1 >= 64) {
+					if (open_block(&lx, &f->node->alt, N_IF, stack, &depth, 1) < 0) {
 						free(body);
-						if (n->pipe)
-							tug_errf(err, TUG_E_INVALID, "template: nested too deeply");
 						goto fail;
 					}
-					stack[++depth] = (struct frame){ n, 0, 1 };
 				} else if (*lx.p) {
 					free(body);
 					tug_errf(err, TUG_E_INVALID, "template: unexpected text after else");
@@ -418,16 +429,11 @@ struct tmpl *tmpl_compile(const char *src, struct tug_err *err)
 			} else if (word_is(lx.p, "if") || word_is(lx.p, "with") || word_is(lx.p, "range")) {
 				enum node_kind k = word_is(lx.p, "if") ? N_IF :
 						   word_is(lx.p, "with") ? N_WITH : N_RANGE;
-				struct tnode *n = list_add(frame_list(t, f), k);
 				lx.p += k == N_IF ? 2 : k == N_WITH ? 4 : 5;
-				n->pipe = parse_pipe(&lx, '\0');
-				if (!n->pipe || depth + 1 >= 64) {
+				if (open_block(&lx, frame_list(t, f), k, stack, &depth, 0) < 0) {
 					free(body);
-					if (n->pipe)
-						tug_errf(err, TUG_E_INVALID, "template: nested too deeply");
 					goto fail;
 				}
-				stack[++depth] = (struct frame){ n, 0, 0 };
 			} else if (word_is(lx.p, "define") || word_is(lx.p, "template") ||
 				   word_is(lx.p, "block")) {
 				tug_errf(err, TUG_E_INVALID, "template: {{%.*s}} is not supported",

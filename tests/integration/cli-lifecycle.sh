@@ -136,7 +136,15 @@ out=$(tug container prune -f)
 check "container prune -f removes stopped containers" bash -c "! '$TUG' inspect idle >/dev/null 2>&1"
 check "... and lists them" grep -q "^Deleted Containers:" <<<"$out"
 check_eq "... leaving running ones" "$(state web)" running
+tug create --name keep bb true >/dev/null
+echo n | tug container prune >/dev/null 2>&1
+check "container prune without -f asks, and 'n' keeps everything" [ $? -ne 0 -a "$(state keep)" = created ]
+echo n | tug system reset >/dev/null 2>&1
+check "system reset without -f asks, and 'n' keeps everything" [ $? -ne 0 -a "$(state web)" = running ]
+tug rm keep >/dev/null
 check "system df lists containers" bash -c "'$TUG' system df | grep -Eq '^Containers +1 +1 '"
 check "system info counts containers" bash -c "'$TUG' system info | grep -q '^ Running: 1$'"
+tug system reset --force
+check_eq "system reset --force removes every container" "$(tug ps -a -q | wc -l)$(state web)" 0
 
 exit 0
