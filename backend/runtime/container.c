@@ -601,12 +601,12 @@ int ctr_wait_stopped(const struct rt *rt, const char *id, int timeout_ms, struct
 	}
 }
 
-int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
+int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
+		  struct tug_err *err)
 {
 	char path[PATH_MAX], link[PATH_MAX], target[128];
 	json_t *cfg = rt_ctr_config(rt, id, err);
 	const char *name;
-	struct tug_err e;
 
 	if (!cfg)
 		return -1;
@@ -620,11 +620,21 @@ int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
 			unlink(link);
 	}
 	json_decref(cfg);
+	snprintf(trash, size, "%s/tmp/removed-%s", rt->root, id);
+	if (rename(rt_ctr_path(rt, id, NULL, path, sizeof(path)), trash) < 0)
+		return tug_errno(err, "remove container %.12s", id);
+	return 0;
+}
+
+int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
+{
+	char trash[PATH_MAX];
+	struct tug_err e;
+
+	if (ctr_unpublish(rt, id, trash, sizeof(trash), err) < 0)
+		return -1;
 	cgroup_destroy(rt->cgroup_parent, id, &e);
-	/* a dead container's mount namespace is gone, but be safe against a
-	 * merged dir mounted by hand */
-	umount2(rt_ctr_path(rt, id, "merged", path, sizeof(path)), MNT_DETACH);
-	return fs_rm_rf(rt_ctr_path(rt, id, NULL, path, sizeof(path)), err);
+	return fs_rm_rf(trash, err);
 }
 
 char *ctr_status_text(json_t *st, int64_t now)

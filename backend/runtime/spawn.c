@@ -374,6 +374,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	char buf[sizeof(err->msg) + 16];
 
 	io->ptmx = -1;
+	io->mntns = -1;
 	if (!s->net_host)
 		flags |= CLONE_NEWNET;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -391,16 +392,18 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		child_main(rt, s, io, sv[1]);
 	}
 	close(sv[1]);
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sv[0]);
-		return -1;
+	{
+		char ns[64];
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
+		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
-	if (write(sv[0], "G", 1) != 1) {
-		tug_errno(err, "start container");
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 ||
+	    (write(sv[0], "G", 1) != 1 && tug_errno(err, "start container"))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
@@ -427,6 +430,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		if (io->ptmx >= 0)
 			close(io->ptmx);
 		io->ptmx = -1;
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
