@@ -7,6 +7,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -316,6 +317,7 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 		json_object_set_new(labels, key, json_string(eq ? eq + 1 : ""));
 	}
 
+	trace_mark("create: image resolved");
 	random_hex_id(id);
 	if (o->name)
 		snprintf(name, sizeof(name), "%s", o->name);
@@ -418,6 +420,7 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 		}
 		json_decref(st);
 	}
+	trace_mark("create: done");
 	json_decref(cfg);
 	memcpy(id_out, id, 65);
 	return 0;

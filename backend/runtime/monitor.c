@@ -14,6 +14,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -424,6 +425,7 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 		if (done)
 			break;
 	}
+	trace_mark("monitor: container exited");
 	drain(m, out_fds, 2);
 	log_feed(m, 1, "", 0, 1);
 	log_feed(m, 2, "", 0, 1);
@@ -454,6 +456,7 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 		removed = ctr_unpublish(m->rt, m->s.id, trash, sizeof(trash), &e) == 0;
 	if (m->attached)
 		detach_stdio(m);
+	trace_mark("monitor: recorded, reporting");
 	if (notify)
 		chan_send(m, 'X', code, NULL);
 	if (m->chan >= 0)
@@ -463,6 +466,7 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
 	if (removed)
 		fs_rm_rf(trash, &e);
+	trace_mark("monitor: cleaned up");
 	_exit(0);
 }
 
@@ -481,6 +485,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	m.attached = io_attached;
 	m.logfd = -1;
 	m.mntns = -1;
+	trace_mark("monitor: start");
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
@@ -517,6 +522,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	}
 	m.logfd = open(rt_ctr_path(rt, id, "ctr.log", path, sizeof(path)),
 		       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	trace_mark("monitor: spec loaded");
 	lim.memory = m.s.memory;
 	lim.nano_cpus = m.s.nano_cpus;
 	lim.pids = m.s.pids_limit;
@@ -529,6 +535,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		chan_send(&m, 'E', err.code, err.msg);
 		finish(&m, 125, 0);
 	}
+	trace_mark("monitor: cgroup and seccomp ready");
 	for (;;) {
 		int64_t t0 = mono_ns();
 		int code = run_once(&m, sfd, restarts, &started, &err);

@@ -12,6 +12,7 @@
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -325,6 +326,7 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		if (secure_enter(&so, err) < 0)
 			return -1;
 	}
+	trace_mark("child: execve");
 	execve(path, argv, env);
 	if (errno == ENOENT)
 		return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": no such file or directory", argv[0]);
@@ -348,6 +350,7 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 		_exit(125);
 	/* the parent put us in the container's cgroup: make it our root */
 	unshare(CLONE_NEWCGROUP);
+	trace_mark("child: go");
 	if (!s->tty) {
 		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
 			tug_errno(&err, "set up stdio");
@@ -356,6 +359,7 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 	}
 	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
 		child_fail(sock, &err);
+	trace_mark("child: rootfs ready");
 	if (!s->net_host && loopback_up(&err) < 0)
 		child_fail(sock, &err);
 	if (ptmx >= 0) {
@@ -379,6 +383,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		flags |= CLONE_NEWNET;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return tug_errno(err, "socketpair");
+	trace_mark("spawn: clone");
 	/* a raw clone with no stack behaves like fork() into new namespaces */
 	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
@@ -397,6 +402,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
 		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
+	trace_mark("spawn: cloned");
 	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 ||
 	    (write(sv[0], "G", 1) != 1 && tug_errno(err, "start container"))) {
 		kill(pid, SIGKILL);
@@ -407,6 +413,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		close(sv[0]);
 		return -1;
 	}
+	trace_mark("spawn: cgroup joined");
 	for (;;) {
 		int fd;
 		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
@@ -436,6 +443,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		close(sv[0]);
 		return -1;
 	}
+	trace_mark("spawn: exec seen");
 	close(sv[0]);
 	return pid;
 }
