@@ -159,6 +159,7 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 		}
 		sigaction(SIGWINCH, &old, NULL);
 	}
+	trace_mark("start: exit code received");
 	close(sv[0]);
 	waitpid(pid, NULL, 0);
 	if (tag != 'X') {
