@@ -324,6 +324,9 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	else
 		random_name(name, sizeof(name));
 	snprintf(hostname, sizeof(hostname), "%s", o->hostname ? o->hostname : "");
+	/* docker: the short id, or the host's name when sharing its network */
+	if (!hostname[0] && o->network && !strcmp(o->network, "host"))
+		gethostname(hostname, sizeof(hostname) - 1);
 	if (!hostname[0])
 		snprintf(hostname, sizeof(hostname), "%.12s", id);
 
@@ -558,7 +561,7 @@ int ctr_wait_stopped(const struct rt *rt, const char *id, int timeout_ms, struct
 
 	rt_ctr_path(rt, id, NULL, dir, sizeof(dir));
 	if (ino >= 0)
-		inotify_add_watch(ino, dir, IN_MOVED_TO | IN_DELETE_SELF | IN_CREATE);
+		inotify_add_watch(ino, dir, IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_CREATE);
 	for (;;) {
 		struct tug_err e;
 		json_t *st = rt_ctr_state(rt, id, &e);
