@@ -104,7 +104,8 @@ static int spool_in(struct spool *sp, int fd, struct tug_err *err)
 	archive_read_support_filter_xz(a);
 	archive_read_support_format_tar(a);
 	if (archive_read_open_fd(a, fd, 128 * 1024) != ARCHIVE_OK) {
-		tug_errf(err, TUG_E_INVALID, "%s", archive_error_string(a));
+		tug_errf(err, TUG_E_INVALID, "not a docker save or OCI archive (a tar, plain or "
+			 "compressed): %s", archive_error_string(a));
 		goto out;
 	}
 	while ((r = archive_read_next_header(a, &e)) != ARCHIVE_EOF) {
