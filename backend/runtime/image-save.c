@@ -308,11 +308,27 @@ static json_t *manifest_desc(struct save_img *im, const char *key)
 	return d;
 }
 
+#define OCI_LAYOUT "{\"imageLayoutVersion\":\"1.0.0\"}"
+
+static int tar_json(struct archive *a, const char *name, json_t *j, const char *end,
+		    struct tug_err *err)
+{
+	struct sbuf b = SBUF_INIT;
+	char *txt = json_dumps(j, JSON_COMPACT);
+	int r;
+
+	sbuf_puts(&b, txt);
+	sbuf_puts(&b, end);
+	free(txt);
+	r = tar_buf(a, name, b.s, b.len, 0, err);
+	sbuf_release(&b);
+	return r;
+}
+
 static int write_meta(struct archive *a, struct save *s, struct tug_err *err)
 {
 	json_t *index = json_object(), *mans = json_array(), *legacy = json_array();
 	json_t *repos = json_object();
-	char *txt;
 	int rc = -1;
 
 	jset_int(index, "schemaVersion", 2);
@@ -356,30 +372,14 @@ static int write_meta(struct archive *a, struct save *s, struct tug_err *err)
 	}
 	json_object_set_new(index, "manifests", mans);
 
-	txt = json_dumps(index, JSON_COMPACT);
-	if (tar_buf(a, "index.json", txt, strlen(txt), 0, err) < 0)
+	/* manifest.json and repositories end in a newline, as Go's encoder writes them */
+	if (tar_json(a, "index.json", index, "", err) < 0 ||
+	    tar_json(a, "manifest.json", legacy, "\n", err) < 0 ||
+	    tar_buf(a, "oci-layout", OCI_LAYOUT, strlen(OCI_LAYOUT), 0, err) < 0 ||
+	    (json_object_size(repos) && tar_json(a, "repositories", repos, "\n", err) < 0))
 		goto out;
-	free(txt);
-	txt = json_dumps(legacy, JSON_COMPACT);
-	txt = xrealloc(txt, strlen(txt) + 2);
-	strcat(txt, "\n");
-	if (tar_buf(a, "manifest.json", txt, strlen(txt), 0, err) < 0)
-		goto out;
-	free(txt);
-	txt = xstrdup("{\"imageLayoutVersion\":\"1.0.0\"}");
-	if (tar_buf(a, "oci-layout", txt, strlen(txt), 0, err) < 0)
-		goto out;
-	if (json_object_size(repos)) {
-		free(txt);
-		txt = json_dumps(repos, JSON_COMPACT);
-		txt = xrealloc(txt, strlen(txt) + 2);
-		strcat(txt, "\n");
-		if (tar_buf(a, "repositories", txt, strlen(txt), 0, err) < 0)
-			goto out;
-	}
 	rc = 0;
 out:
-	free(txt);
 	json_decref(index);
 	json_decref(legacy);
 	json_decref(repos);

@@ -173,6 +173,32 @@ static int outside_untouched(void)
 
 /* ---- the cases ---- */
 
+static void build_wellformed(struct tb *b)
+{
+	tb_new(b, NULL);
+	tb_dir(b, "./", 0755);
+	tb_dir(b, "./etc/", 0750);
+	tb_file(b, "./etc/hosts", "127.0.0.1 localhost\n", 0640);
+	tb_file(b, "bin/tool", "#!/bin/sh\n", 04755);
+	tb_symlink(b, "bin/sh", "/bin/tool");
+	tb_symlink(b, "etc/rel", "../bin/tool");
+	tb_hardlink(b, "bin/tool2", "bin/tool");
+	tb_put(b, tb_entry("run/fifo", AE_IFIFO, 0600), NULL);
+	tb_dir(b, "ro/", 0555);
+	tb_file(b, "ro/inside", "x", 0444);
+	tb_file(b, "twice", "first", 0644);
+	tb_file(b, "twice", "second", 0600);
+	tb_dir(b, "becomes-file/", 0700);
+	tb_file(b, "becomes-file/child", "c", 0644);
+	tb_file(b, "becomes-file", "now a file", 0644);
+	{
+		struct archive_entry *e = tb_entry("xattrs", AE_IFREG, 0644);
+		archive_entry_xattr_add_entry(e, "user.tug", "yes", 3);
+		archive_entry_xattr_add_entry(e, "trusted.overlay.redirect", "/etc", 4);
+		tb_put(b, e, "x");
+	}
+}
+
 static void test_wellformed(void)
 {
 	struct tb b;
@@ -183,54 +209,12 @@ static void test_wellformed(void)
 	char *copy;
 	int rc, fd;
 
-	tb_new(&b, NULL);
-	tb_dir(&b, "./", 0755);
-	tb_dir(&b, "./etc/", 0750);
-	tb_file(&b, "./etc/hosts", "127.0.0.1 localhost\n", 0640);
-	tb_file(&b, "bin/tool", "#!/bin/sh\n", 04755);
-	tb_symlink(&b, "bin/sh", "/bin/tool");
-	tb_symlink(&b, "etc/rel", "../bin/tool");
-	tb_hardlink(&b, "bin/tool2", "bin/tool");
-	tb_put(&b, tb_entry("run/fifo", AE_IFIFO, 0600), NULL);
-	tb_dir(&b, "ro/", 0555);
-	tb_file(&b, "ro/inside", "x", 0444);
-	tb_file(&b, "twice", "first", 0644);
-	tb_file(&b, "twice", "second", 0600);
-	tb_dir(&b, "becomes-file/", 0700);
-	tb_file(&b, "becomes-file/child", "c", 0644);
-	tb_file(&b, "becomes-file", "now a file", 0644);
-	{
-		struct archive_entry *e = tb_entry("xattrs", AE_IFREG, 0644);
-		archive_entry_xattr_add_entry(e, "user.tug", "yes", 3);
-		archive_entry_xattr_add_entry(e, "trusted.overlay.redirect", "/etc", 4);
-		tb_put(&b, e, "x");
-	}
+	build_wellformed(&b);
 	/* keep a copy: the DiffID must be the digest of exactly these bytes */
 	copy = malloc(b.size);
 	rc = unpack(&b, dest, &o, &err);
 	T_OK(rc == 0, "well-formed layer unpacks (%s)", rc ? err.msg : "ok");
-	tb_new(&b, NULL); /* rebuild identical bytes to digest them */
-	tb_dir(&b, "./", 0755);
-	tb_dir(&b, "./etc/", 0750);
-	tb_file(&b, "./etc/hosts", "127.0.0.1 localhost\n", 0640);
-	tb_file(&b, "bin/tool", "#!/bin/sh\n", 04755);
-	tb_symlink(&b, "bin/sh", "/bin/tool");
-	tb_symlink(&b, "etc/rel", "../bin/tool");
-	tb_hardlink(&b, "bin/tool2", "bin/tool");
-	tb_put(&b, tb_entry("run/fifo", AE_IFIFO, 0600), NULL);
-	tb_dir(&b, "ro/", 0555);
-	tb_file(&b, "ro/inside", "x", 0444);
-	tb_file(&b, "twice", "first", 0644);
-	tb_file(&b, "twice", "second", 0600);
-	tb_dir(&b, "becomes-file/", 0700);
-	tb_file(&b, "becomes-file/child", "c", 0644);
-	tb_file(&b, "becomes-file", "now a file", 0644);
-	{
-		struct archive_entry *e = tb_entry("xattrs", AE_IFREG, 0644);
-		archive_entry_xattr_add_entry(e, "user.tug", "yes", 3);
-		archive_entry_xattr_add_entry(e, "trusted.overlay.redirect", "/etc", 4);
-		tb_put(&b, e, "x");
-	}
+	build_wellformed(&b); /* identical bytes again, to digest them */
 	tb_done(&b);
 	digest_buf(b.buf, b.used, dg);
 	T_STREQ(o.diff_id, dg, "DiffID is the sha256 of the whole tar stream");
