@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Move root/<rel> out of the store, then delete it. */
+/* Move root/<rel> out of the store, into root/tmp/img-<pid>-gc-*: gone
+ * for readers at once, deleted by img_purge_retired() once the lock is
+ * released (or by the next sweep if this process dies first). */
 static int retire(const struct rt *rt, const char *rel, struct tug_err *err)
 {
 	char from[PATH_MAX], to[PATH_MAX], rnd[65];
@@ -23,12 +25,25 @@ static int retire(const struct rt *rt, const char *rel, struct tug_err *err)
 	random_hex_id(rnd);
 	img_path(rt, from, sizeof(from), "%s", rel);
 	img_path(rt, to, sizeof(to), "tmp/img-%d-gc-%.16s", (int)getpid(), rnd);
-	if (rename(from, to) < 0) {
-		if (errno == ENOENT)
-			return 0;
+	if (rename(from, to) < 0 && errno != ENOENT)
 		return tug_errno(err, "remove %s", from);
+	return 0;
+}
+
+void img_purge_retired(const struct rt *rt)
+{
+	char path[PATH_MAX], prefix[64];
+	struct dirent *de;
+	DIR *d = opendir(img_path(rt, path, sizeof(path), "tmp"));
+
+	snprintf(prefix, sizeof(prefix), "img-%d-gc-", (int)getpid());
+	while (d && (de = readdir(d))) {
+		struct tug_err ignore;
+		if (str_has_prefix(de->d_name, prefix))
+			fs_rm_rf(img_path(rt, path, sizeof(path), "tmp/%s", de->d_name), &ignore);
 	}
-	return fs_rm_rf(to, err);
+	if (d)
+		closedir(d);
 }
 
 int img_delete_record(const struct rt *rt, const char *id, struct tug_err *err)

@@ -176,6 +176,7 @@ int rt_img_remove(struct rt *rt, const char *ref, int force, void (*removed)(voi
 		rc = remove_locked(rt, idx, ref, force, removed, ctx, err);
 	json_decref(idx);
 	fs_unlock(lock);
+	img_purge_retired(rt);
 	return rc;
 }
 
@@ -244,6 +245,7 @@ int rt_img_prune(struct rt *rt, int all, void (*removed)(void *, const char *), 
 		rc = prune_locked(rt, idx, all, removed, ctx, &freed, err);
 	json_decref(idx);
 	fs_unlock(lock);
+	img_purge_retired(rt);
 	if (reclaimed)
 		*reclaimed = freed;
 	return rc;

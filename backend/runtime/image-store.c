@@ -43,13 +43,13 @@ int img_lock(const struct rt *rt, struct tug_err *err)
 json_t *img_index_load(const struct rt *rt, struct tug_err *err)
 {
 	char path[PATH_MAX];
-	struct stat st;
 	json_t *idx;
 
-	img_path(rt, path, sizeof(path), "repositories.json");
-	if (stat(path, &st) < 0 && errno == ENOENT)
-		return json_object();
-	idx = json_load_path(path, err);
+	idx = json_load_path(img_path(rt, path, sizeof(path), "repositories.json"), err);
+	if (!idx && err->code == TUG_E_NOTFOUND) {
+		tug_err_clear(err);
+		return json_object(); /* no image named yet */
+	}
 	if (idx && !json_is_object(idx)) {
 		json_decref(idx);
 		tug_errf(err, TUG_E_GENERIC, "%s: not a JSON object", path);

@@ -76,12 +76,17 @@ void img_ctrs_load(const struct rt *rt, struct img_ctrs *c);
 char **img_ctrs_using(const struct img_ctrs *c, const char *id);
 void img_ctrs_release(struct img_ctrs *c);
 
-/* Remove the image record id (not its tags). Caller holds the lock. */
+/* Remove the image record id (not its tags). Caller holds the lock. The
+ * removed trees leave the store at once and are deleted by
+ * img_purge_retired(). */
 int img_delete_record(const struct rt *rt, const char *id, struct tug_err *err);
 /* Remove every layer and blob no image references. Caller holds the lock.
  * removed(ctx, "Deleted: sha256:<chain>") per layer; *freed += bytes. */
 int img_gc(const struct rt *rt, void (*removed)(void *, const char *), void *ctx,
 	   int64_t *freed, struct tug_err *err);
+/* Delete what this process's img_delete_record / img_gc moved out of the
+ * store; call it after releasing the lock. */
+void img_purge_retired(const struct rt *rt);
 /* Delete root/tmp/img-<pid>-* left behind by processes that died. */
 void img_tmp_sweep(const struct rt *rt);
 
