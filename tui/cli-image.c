@@ -313,11 +313,11 @@ static int image_prune(struct cli *c, int argc, char **argv)
 int cmd_image(struct cli *c, int argc, char **argv)
 {
 	static const struct cli_cmd cmds[] = {
-		{ "ls", cli_image_ls, "List images (also: list)" },
+		{ "ls", cli_image_ls, "List images" },
 		{ "list", cli_image_ls, "List images" },
 		{ "inspect", image_inspect, "Show the full object of images" },
 		{ "tag", cmd_tag, "Add a name to an image" },
-		{ "rm", cmd_rmi, "Remove images (also: remove)" },
+		{ "rm", cmd_rmi, "Remove images" },
 		{ "remove", cmd_rmi, "Remove images" },
 		{ "prune", image_prune, "Remove unused images" },
 		{ "import", cmd_import, "Create an image from a rootfs tarball" },
