@@ -27,6 +27,31 @@ static void copy_str(json_t *dst, const char *key, json_t *cfg, const char *from
 	jset_str(dst, key, s ? s : "");
 }
 
+/* The image's run config in docker's shape: every field docker shows,
+ * null/empty where the image says nothing, then the image's own values. */
+static json_t *docker_config(json_t *cc)
+{
+	static const char *const strs[] = { "Hostname", "Domainname", "User" };
+	static const char *const bools[] = { "AttachStdin", "AttachStdout", "AttachStderr", "Tty",
+					     "OpenStdin", "StdinOnce" };
+	static const char *const nulls[] = { "Env", "Cmd", "Image", "Volumes", "WorkingDir",
+					     "Entrypoint", "OnBuild", "Labels" };
+	json_t *c = json_object();
+	size_t i;
+
+	for (i = 0; i < sizeof(strs) / sizeof(strs[0]); i++)
+		jset_str(c, strs[i], "");
+	for (i = 0; i < sizeof(bools) / sizeof(bools[0]); i++)
+		jset_bool(c, bools[i], 0);
+	for (i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++)
+		json_object_set_new(c, nulls[i], json_null());
+	jset_str(c, "Image", "");
+	jset_str(c, "WorkingDir", "");
+	if (json_is_object(cc))
+		json_object_update(c, cc);
+	return c;
+}
+
 /* overlayfs' lowerdir order: top layer first */
 static char *lower_dirs(const struct rt *rt, json_t *cfg)
 {
@@ -63,7 +88,7 @@ static json_t *inspect_obj(const struct rt *rt, const char *id, json_t *cfg,
 	copy_str(o, "Created", cfg, "created");
 	copy_str(o, "DockerVersion", cfg, "docker_version");
 	copy_str(o, "Author", cfg, "author");
-	json_object_set_new(o, "Config", json_is_object(cc) ? json_incref(cc) : json_object());
+	json_object_set_new(o, "Config", docker_config(cc));
 	copy_str(o, "Architecture", cfg, "architecture");
 	if (jstr(cfg, "variant"))
 		copy_str(o, "Variant", cfg, "variant");
