@@ -13,7 +13,7 @@ pass=0 fail=0 skip=0
 failed_names=()
 
 selected() {
-	[ $# -le 1 ] && return 0  # only the name: no filter given
+	[ $# -eq 0 ] && return 0
 	local n=$1; shift
 	for f in "$@"; do case "$n" in *"$f"*) return 0 ;; esac; done
 	return 1
