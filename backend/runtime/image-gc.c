@@ -144,6 +144,7 @@ int img_gc(const struct rt *rt, void (*removed)(void *, const char *), void *ctx
 	   int64_t *freed, struct tug_err *err)
 {
 	struct strset layers = { 0 }, blobs = { 0 };
+	struct img_ctrs ctrs;
 	char path[PATH_MAX], rel[PATH_MAX], msg[128];
 	struct dirent *de;
 	int rc = -1;
@@ -151,6 +152,12 @@ int img_gc(const struct rt *rt, void (*removed)(void *, const char *), void *ctx
 
 	if (referenced(rt, &layers, &blobs, err) < 0)
 		goto out;
+	/* and whatever a container mounts, whether or not its image is still
+	 * there (a container created while its image was being removed) */
+	img_ctrs_load(rt, &ctrs);
+	for (size_t i = 0; i < ctrs.nlayers; i++)
+		set_add(&layers, ctrs.layers[i]);
+	img_ctrs_release(&ctrs);
 	d = opendir(img_path(rt, path, sizeof(path), "layers"));
 	while (d && (de = readdir(d))) {
 		json_t *meta;

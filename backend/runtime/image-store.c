@@ -282,6 +282,25 @@ void img_strv_free(char **v)
 	free(v);
 }
 
+/* ".../layers/<chainid-hex>/diff" -> the hex */
+static void ctrs_add_layers(struct img_ctrs *c, json_t *dirs)
+{
+	size_t i;
+	json_t *d;
+
+	json_array_foreach(dirs, i, d) {
+		const char *p = json_string_value(d), *l;
+		char hex[DIGEST_HEX_LEN + 1];
+		if (!p || !(l = strstr(p, "/layers/")))
+			continue;
+		snprintf(hex, sizeof(hex), "%.64s", l + 8);
+		if (strlen(hex) != DIGEST_HEX_LEN || !image_id_like(hex))
+			continue;
+		c->layers = xrealloc(c->layers, (c->nlayers + 1) * sizeof(char *));
+		c->layers[c->nlayers++] = xstrdup(hex);
+	}
+}
+
 void img_ctrs_load(const struct rt *rt, struct img_ctrs *c)
 {
 	char path[PATH_MAX];
@@ -300,6 +319,7 @@ void img_ctrs_load(const struct rt *rt, struct img_ctrs *c)
 			continue;
 		cfg = json_load_path(img_path(rt, path, sizeof(path), "containers/%s/config.json",
 					      de->d_name), &err);
+		ctrs_add_layers(c, json_object_get(cfg, "Layers"));
 		img = jstr(cfg, "ImageId");
 		if (img && *img) {
 			char id[DIGEST_STR_LEN + 8];
@@ -345,8 +365,11 @@ void img_ctrs_release(struct img_ctrs *c)
 		free(c->image[i]);
 		free(c->name[i]);
 	}
+	for (size_t i = 0; i < c->nlayers; i++)
+		free(c->layers[i]);
 	free(c->image);
 	free(c->name);
+	free(c->layers);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -64,12 +64,15 @@ int64_t img_size(const struct rt *rt, json_t *cfg);
 char **img_keys(json_t *idx, const char *id, int digests);
 void img_strv_free(char **v);
 
-/* Containers and the images they use, read once from
- * root/containers/<id>/config.json ("ImageId", "Name"). */
+/* Containers and the images and layers they use, read once from
+ * root/containers/<id>/config.json ("ImageId", "Name", and "Layers": the
+ * layer diff directories the container mounts). */
 struct img_ctrs {
 	char **image;  /* "sha256:<hex>" */
 	char **name;   /* container name, or its 12-char id */
 	size_t n;
+	char **layers; /* ChainID hex of every layer some container mounts */
+	size_t nlayers;
 };
 void img_ctrs_load(const struct rt *rt, struct img_ctrs *c);
 /* Names of the containers using image id, NULL-terminated; NULL when none. */

@@ -243,6 +243,7 @@ err=$(tug rmi -f "$ID" 2>&1)
 check "rmi -f by id of a used image is refused" grep -q "container web uses it" <<<"$err"
 rm -rf "$T_ROOT/containers/$CTR"
 
+
 # ---- prune ----
 out=$(tug image prune -f)
 check "image prune removes nameless images" grep -q "^deleted: $ID" <<<"$out"
@@ -252,6 +253,25 @@ check "named images survive prune" test "$(img_id bb:gz)" = "$gid"
 out=$(echo n | tug image prune -a)
 check "prune asks before removing" grep -q "Are you sure" <<<"$out"
 check "answering no keeps everything" test "$(img_id bb:gz)" = "$gid"
+
+# layers a container mounts outlive an image removed under it
+python3 - "$T_DIR/lone.tar" <<'EOF'
+import io,sys,tarfile
+t=tarfile.open(sys.argv[1],"w")
+i=tarfile.TarInfo("marker"); i.size=4; t.addfile(i,io.BytesIO(b"lone"))
+t.close()
+EOF
+tug import "$T_DIR/lone.tar" lone:1 >/dev/null
+lone=$(tug image inspect lone:1 | py 'j[0]["GraphDriver"]["Data"]["LowerDir"]')
+mkdir -p "$T_ROOT/containers/$CTR"
+echo "{\"ImageId\":\"sha256:$(printf '0%.0s' {1..64})\",\"Name\":\"orphan\",\"Layers\":[\"$lone\"]}" \
+	>"$T_ROOT/containers/$CTR/config.json"
+out=$(tug rmi lone:1)
+check "an image whose layer a container mounts can be removed" grep -q "^Deleted: sha256:" <<<"$out"
+check "but the mounted layer stays" test -f "$lone/marker"
+rm -rf "$T_ROOT/containers/$CTR"
+tug image prune -f >/dev/null
+check "once no container mounts it, the next collection removes it" test ! -e "$lone"
 
 # ---- hostile archives ----
 before=$(snapshot)
