@@ -65,7 +65,11 @@ struct tug_obj {
 	char *node, *ip;
 	char **tags;       /* images: every repo:tag, NULL-terminated */
 	char **users;      /* volumes/networks/images: names of containers using it */
-	json_t *raw;       /* full object (owned reference) */
+	json_t *raw;       /* full object (owned reference); may be NULL for big
+			    * cluster lists: backend_inspect fetches it */
+	char **cells;      /* driver-computed table cells for kinds the fields
+			    * above do not cover (kube: kubectl's columns, see
+			    * backend/kube/kube.h kube_columns), NULL-terminated */
 };
 
 struct tug_list {
