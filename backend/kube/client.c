@@ -116,11 +116,15 @@ static size_t write_cb(char *p, size_t sz, size_t nm, void *data)
 			sbuf_add(&x->resp, p, n);
 		return n;
 	}
-	if (x->on_data(x->ctx, p, n)) {
+	switch (x->on_data(x->ctx, p, n)) {
+	case 0:
+		return n;
+	case KUBE_DATA_PAUSE:
+		return CURL_WRITEFUNC_PAUSE;
+	default:
 		x->aborted = 1;
 		return 0;
 	}
-	return n;
 }
 
 void kube_xfer_init(struct kube_xfer *x, struct kube_client *kc, const struct kube_req *req,

@@ -42,7 +42,10 @@ struct kube_req {
 };
 
 /* Called with response body bytes of a successful (2xx) streaming
- * transfer; return 0 to go on, non-zero to abort the transfer. */
+ * transfer; return 0 to go on (bytes consumed), KUBE_DATA_PAUSE to leave
+ * them unconsumed and pause the transfer (curl_easy_pause to resume: the
+ * same bytes come again), anything else to abort the transfer. */
+#define KUBE_DATA_PAUSE 2
 typedef int (*kube_data_cb)(void *ctx, const char *p, size_t n);
 
 struct kube_xfer {

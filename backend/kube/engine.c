@@ -1,4 +1,5 @@
 #include "kube/engine.h"
+#include "kube/client.h"
 #include "util/str.h"
 
 #include <string.h>
@@ -128,4 +129,15 @@ int kube_engine_add(struct kube_engine *e, CURL *h)
 void kube_engine_remove(struct kube_engine *e, CURL *h)
 {
 	curl_multi_remove_handle(e->multi, h);
+}
+
+int kube_engine_start(struct kube_engine *e, struct kube_xfer *x, CURL *h, struct tug_err *err)
+{
+	int r = kube_xfer_prepare(x, h, err);
+
+	if (r)
+		return r;
+	if (kube_engine_add(e, x->h) < 0)
+		return tug_errf(err, TUG_E_GENERIC, "cannot start a transfer to %s", x->kc->cfg.server);
+	return 0;
 }

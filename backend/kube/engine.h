@@ -29,6 +29,11 @@ CURL *kube_engine_done(struct kube_engine *e, CURLcode *rc);
 int kube_engine_add(struct kube_engine *e, CURL *h);
 void kube_engine_remove(struct kube_engine *e, CURL *h);
 
+struct kube_xfer;
+/* Prepare x (see kube_xfer_prepare) and add it to e: 0 running,
+ * 1 waiting for credentials (call again later), -1 error. */
+int kube_engine_start(struct kube_engine *e, struct kube_xfer *x, CURL *h, struct tug_err *err);
+
 /* Combine a deadline (ms from now, -1 none) into *ms, keeping the sooner. */
 static inline void kube_min_timeout(int *ms, int other)
 {
