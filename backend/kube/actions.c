@@ -112,11 +112,17 @@ int kube_op_action(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
 	case TUG_ACT_UNCORDON:
 		r = cordon(ep, k, name, act == TUG_ACT_CORDON, what, err);
 		break;
-	default:
-		path = kube_path(k, ns, name, NULL);
+	default: {
+		char *base = kube_path(k, ns, name, NULL);
+		struct sbuf p = SBUF_INIT;
+		/* --force: no grace period, as kubectl delete --force --grace-period=0 */
+		sbuf_printf(&p, "%s%s", base, o->force ? "?gracePeriodSeconds=0" : "");
+		free(base);
+		path = sbuf_detach(&p);
 		r = request(ep, "DELETE", path, NULL, NULL, what, err);
 		free(path);
 		break;
+	}
 	}
 	free(ns);
 	free(name);
