@@ -57,11 +57,14 @@ static const char *flag_ns(struct tug_endpoint *ep, const struct kflags *f)
 	return f->ns ? f->ns : kube_namespace(ep);
 }
 
-/* "NS/NAME" for backend refs. */
-static char *mkref(struct tug_endpoint *ep, const struct kflags *f, const char *name)
+/* "NS/NAME" for backend refs; cluster-scoped kinds take the bare name. */
+static char *mkref(struct tug_endpoint *ep, const struct kflags *f, enum tug_kind k,
+		   const char *name)
 {
 	struct sbuf b = SBUF_INIT;
 
+	if (k == TUG_NODE || k == TUG_NAMESPACE)
+		return xstrdup(name);
 	sbuf_printf(&b, "%s/%s", f->ns ? f->ns : kube_namespace(ep), name);
 	return sbuf_detach(&b);
 }
@@ -202,29 +205,68 @@ struct json_out {
 	FILE *f;
 	size_t n;
 	struct sbuf b;
+	const char *head;   /* "{\"apiVersion\":\"v1\",\"kind\":\"Pod\"," */
 };
+
+/* List items come without apiVersion and kind; a List printed by kubectl
+ * has them on every item, first. */
+static int has_kind(const char *json, size_t len)
+{
+	struct jv v = { json, len }, k, val;
+	struct js_it it;
+
+	return js_obj_iter(v, &it) == 0 && js_obj_next(&it, &k, &val) > 0 &&
+	       (js_key_eq(k, "apiVersion") || js_key_eq(k, "kind"));
+}
 
 static int json_item(void *data, const char *json, size_t len)
 {
 	struct json_out *o = data;
+	struct sbuf tmp = SBUF_INIT;
 	struct jv v = { json, len };
 
 	o->b.len = 0;
 	sbuf_puts(&o->b, o->n++ ? ",\n        " : "\n        ");
+	if (len > 2 && !has_kind(json, len)) {
+		sbuf_puts(&tmp, o->head);
+		sbuf_add(&tmp, json + 1, len - 1);
+		v.p = tmp.s;
+		v.n = tmp.len;
+	}
 	js_pretty(v, 4, 2, &o->b);
+	sbuf_release(&tmp);
 	return fwrite(o->b.s, 1, o->b.len, o->f) == o->b.len ? 0 : 1;
+}
+
+static char *kind_head(enum tug_kind k)
+{
+	static const char *const kinds[TUG_KIND_COUNT] = {
+		[TUG_POD] = "v1|Pod", [TUG_SERVICE] = "v1|Service", [TUG_EVENT] = "v1|Event",
+		[TUG_NODE] = "v1|Node", [TUG_NAMESPACE] = "v1|Namespace",
+		[TUG_DEPLOYMENT] = "apps/v1|Deployment", [TUG_STATEFULSET] = "apps/v1|StatefulSet",
+		[TUG_DAEMONSET] = "apps/v1|DaemonSet", [TUG_REPLICASET] = "apps/v1|ReplicaSet",
+	};
+	const char *s = kinds[k] ? kinds[k] : "v1|List";
+	const char *bar = strchr(s, '|');
+	struct sbuf b = SBUF_INIT;
+
+	sbuf_printf(&b, "{\"apiVersion\":\"%.*s\",\"kind\":\"%s\",", (int)(bar - s), s, bar + 1);
+	return sbuf_detach(&b);
 }
 
 static int get_json_list(struct tug_endpoint *ep, enum tug_kind k, const char *ns,
 			 const char *sel)
 {
-	struct json_out o = { stdout, 0, SBUF_INIT };
+	struct json_out o = { stdout, 0, SBUF_INIT, NULL };
 	struct tug_err err = { 0 };
+	char *head = kind_head(k);
 	int r;
 
+	o.head = head;
 	fputs("{\n    \"apiVersion\": \"v1\",\n    \"items\": [", stdout);
 	r = kube_list_raw(ep, k, ns, sel, json_item, &o, &err);
 	sbuf_release(&o.b);
+	free(head);
 	fputs(o.n ? "\n    ],\n" : "],\n", stdout);
 	fputs("    \"kind\": \"List\",\n    \"metadata\": {\n        \"resourceVersion\": \"\"\n    }\n}\n", stdout);
 	if (r < 0)
@@ -232,12 +274,28 @@ static int get_json_list(struct tug_endpoint *ep, enum tug_kind k, const char *n
 	return 0;
 }
 
+struct collect {
+	json_t *items;
+	enum tug_kind kind;
+};
+
 static int collect_item(void *data, const char *json, size_t len)
 {
-	json_t *arr = data, *j = json_loadb(json, len, 0, NULL);
+	struct collect *c = data;
+	json_t *j = json_loadb(json, len, 0, NULL);
 
-	if (j)
-		json_array_append_new(arr, j);
+	if (!j)
+		return 0;
+	if (!json_object_get(j, "kind")) {
+		char *head = kind_head(c->kind);
+		json_t *h;
+		head[strlen(head) - 1] = '}';
+		h = json_loads(head, 0, NULL);
+		json_object_update_missing(j, h);
+		json_decref(h);
+		free(head);
+	}
+	json_array_append_new(c->items, j);
 	return 0;
 }
 
@@ -376,13 +434,14 @@ static int get_one_list(struct tug_endpoint *ep, enum tug_kind k, const char *ns
 	if (out && !strcmp(out, "json"))
 		return get_json_list(ep, k, ns, sel);
 	if (out && !strcmp(out, "yaml")) {
-		json_t *items = json_array(), *list;
+		struct collect col = { json_array(), k };
+		json_t *list;
 		int r;
-		if (kube_list_raw(ep, k, ns, sel, collect_item, items, &err) < 0) {
-			json_decref(items);
+		if (kube_list_raw(ep, k, ns, sel, collect_item, &col, &err) < 0) {
+			json_decref(col.items);
 			return cli_fail(&err);
 		}
-		list = list_object(items);
+		list = list_object(col.items);
 		r = print_yaml(list);
 		json_decref(list);
 		return r;
@@ -421,7 +480,7 @@ static int get_named(struct tug_endpoint *ep, const struct kflags *f, enum tug_k
 	rows_header(&r);
 	for (int i = 0; i < n; i++) {
 		struct tug_err err = { 0 };
-		char *ref = mkref(ep, f, names[i]);
+		char *ref = mkref(ep, f, k, names[i]);
 		json_t *j;
 		if (backend_inspect(ep, k, ref, &j, &err) < 0) {
 			rc = cli_fail(&err);
@@ -527,7 +586,7 @@ static int act(struct cli *c, struct kflags *f, enum tug_kind k, const char *nam
 
 	if (!ep)
 		return 125;
-	ref = k == TUG_NODE || k == TUG_NAMESPACE ? xstrdup(name) : mkref(ep, f, name);
+	ref = mkref(ep, f, k, name);
 	r = backend_action(ep, k, ref, a, o, &err);
 	free(ref);
 	if (r < 0)
@@ -753,7 +812,7 @@ static int kube_logs(struct cli *c, int argc, char **argv)
 		const char *pod = argv[optind];
 		if (!strncmp(pod, "pod/", 4) || !strncmp(pod, "pods/", 5))
 			pod = strchr(pod, '/') + 1;
-		ref = mkref(ep, &f, pod);
+		ref = mkref(ep, &f, TUG_POD, pod);
 	}
 	r = backend_logs(ep, TUG_POD, ref, &lo, &l, &err);
 	free(ref);
@@ -936,7 +995,7 @@ static int kube_exec_cmd(struct cli *c, int argc, char **argv)
 	eo.tty = tty;
 	eo.container = container;
 	io.tty = tty;
-	ref = mkref(ep, &f, argv[optind]);
+	ref = mkref(ep, &f, TUG_POD, argv[optind]);
 	r = backend_exec(ep, TUG_POD, ref, &eo, &io, &code, &err);
 	free(ref);
 	if (r < 0)

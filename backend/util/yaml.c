@@ -1,6 +1,7 @@
 #include "util/yaml.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -29,57 +30,85 @@ static int bool_value(const char *s)
 	return -1;
 }
 
+/* YAML 1.1 integers: [-+] then decimal, 0x hex or 0o octal digits, with
+ * "_" separators allowed (such ones are kept as text when loading: out
+ * is only set for the plain forms). */
 static int is_int(const char *s, long long *out)
 {
+	const char *p = s, *digits;
+	int base = 10, underscore = 0;
 	char *end;
-	const char *p = s;
 
 	if (*p == '+' || *p == '-')
 		p++;
-	if (!isdigit((unsigned char)*p))
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'o')) {
+		base = p[1] == 'x' ? 16 : 8;
+		p += 2;
+	}
+	digits = p;
+	if (!*p)
 		return 0;
-	for (const char *q = p; *q; q++)
-		if (!isdigit((unsigned char)*q) && !(q == p + 1 && *p == '0' && (*q == 'x' || *q == 'o')) &&
-		    !isxdigit((unsigned char)*q) && *q != '_')
+	for (; *p; p++) {
+		if (*p == '_') {
+			underscore = 1;
+			continue;
+		}
+		if (base == 16 ? !isxdigit((unsigned char)*p) :
+		    base == 8 ? (*p < '0' || *p > '7') : !isdigit((unsigned char)*p))
 			return 0;
-	if (strchr(s, '_'))
-		return out ? 0 : 1;   /* "1_000": an int to YAML 1.1, kept as text here */
-	if (p[0] == '0' && p[1] == 'o')
-		*out = strtoll(p + 2, &end, 8);
-	else if (p[0] == '0' && p[1] == 'x')
-		*out = strtoll(p + 2, &end, 16);
-	else
-		*out = strtoll(s, &end, 10);
-	if (*end)
+	}
+	if (!out)
+		return 1;
+	if (underscore)
 		return 0;
-	if (*s == '-' && (p[0] == '0' && (p[1] == 'x' || p[1] == 'o')))
+	errno = 0;
+	*out = strtoll(digits, &end, base);
+	if (*end || errno)
+		return 0;
+	if (*s == '-')
 		*out = -*out;
 	return 1;
 }
 
+/* go-yaml reads a plain scalar as a float when strconv.ParseFloat takes
+ * it whole: "1.5", "1e3", ".5" (not "172.18.0.3", not hex, not "inf"). */
 static int is_float(const char *s, double *out)
 {
 	char *end;
-	const char *p = s;
+	double v;
 	int digits = 0;
 
-	if (*p == '+' || *p == '-')
-		p++;
-	if (!strcmp(p, ".inf") || !strcmp(p, ".Inf") || !strcmp(p, ".INF") ||
-	    !strcmp(s, ".nan") || !strcmp(s, ".NaN") || !strcmp(s, ".NAN"))
-		return out ? 0 : 1;
-	for (const char *q = p; *q && *q != 'e' && *q != 'E'; q++) {
+	for (const char *q = s; *q; q++) {
 		if (isdigit((unsigned char)*q))
 			digits++;
-		else if (*q != '.' && *q != '_')
+		else if (!strchr("+-.eE", *q))
 			return 0;
 	}
+	if (!strcmp(s, ".inf") || !strcmp(s, "-.inf") || !strcmp(s, "+.inf") || !strcmp(s, ".Inf") ||
+	    !strcmp(s, ".nan") || !strcmp(s, ".NaN"))
+		return out ? 0 : 1;
 	if (!digits)
 		return 0;
-	if (!out)
-		return 1;
-	*out = strtod(s, &end);
-	return *end == '\0';
+	v = strtod(s, &end);
+	if (*end)
+		return 0;
+	if (out)
+		*out = v;
+	return 1;
+}
+
+/* YAML 1.1 timestamps ("2024-05-01", "2024-05-01T10:00:00Z"): go-yaml
+ * quotes such strings so they stay strings. */
+static int is_timestamp(const char *s)
+{
+	int n = 0;
+
+	for (; n < 10; n++) {
+		char c = s[n];
+		if (n == 4 || n == 7 ? c != '-' : !isdigit((unsigned char)c))
+			return 0;
+	}
+	return s[10] == '\0' || s[10] == 'T' || s[10] == 't' || s[10] == ' ';
 }
 
 int yaml_plain_is_typed(const char *s)
@@ -88,10 +117,14 @@ int yaml_plain_is_typed(const char *s)
 	double d;
 	const char *p = s;
 
+	if (is_timestamp(s))
+		return 1;
+
 	if (is_null(s) || bool_value(s) >= 0 || is_int(s, &i) || is_float(s, &d))
 		return 1;
 	if (is_int(s, NULL) || is_float(s, NULL))
 		return 1;
+	(void)d;
 	/* base-60 numbers ("1:20") of YAML 1.1 */
 	if (*p == '+' || *p == '-')
 		p++;
@@ -336,7 +369,7 @@ int yaml_emit(json_t *j, struct sbuf *out, struct tug_err *err)
 		return tug_errf(err, TUG_E_GENERIC, "cannot start the YAML emitter");
 	yaml_emitter_set_output(&e.em, write_cb, &e);
 	yaml_emitter_set_unicode(&e.em, 1);
-	yaml_emitter_set_width(&e.em, -1);
+	yaml_emitter_set_width(&e.em, 80);   /* go-yaml folds at 80 too */
 	yaml_emitter_set_indent(&e.em, 2);
 	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
 	ok = yaml_emitter_emit(&e.em, &ev);
