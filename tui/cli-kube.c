@@ -341,8 +341,28 @@ struct watch_print {
 	struct rows rows;
 	enum tug_kind kind;
 	int name_only;
-	int header_done;
+	int synced;
+	size_t *w;             /* column widths fixed by the first table */
 };
+
+/* Rows after the first table: padded to its widths, as kubectl -w. */
+static void print_last_row(struct watch_print *w)
+{
+	size_t nc = w->rows.t.ncols, base = w->rows.t.n - nc;
+
+	for (size_t c = 0; c < nc; c++) {
+		const char *s = w->rows.t.cells[base + c];
+		size_t width = strlen(s) > w->w[c] ? strlen(s) : w->w[c];
+		if (c + 1 < nc)
+			printf("%-*s", (int)(width + 3), s);
+		else
+			fputs(s, stdout);
+	}
+	fputc('\n', stdout);
+	for (size_t i = base; i < w->rows.t.n; i++)
+		free(w->rows.t.cells[i]);
+	w->rows.t.n = base;
+}
 
 static void watch_cb(void *ctx, struct tug_watch_event *ev)
 {
@@ -357,6 +377,19 @@ static void watch_cb(void *ctx, struct tug_watch_event *ev)
 			fprintf(stderr, "tug: watch %ss: connected again\n", tug_kind_name(w->kind));
 		return;
 	case TUG_WATCH_SYNCED:
+		if (!w->synced && !w->name_only) {
+			size_t nc = w->rows.t.ncols;
+			w->w = xcalloc(nc, sizeof(size_t));
+			for (size_t i = 0; i < w->rows.t.n; i++)
+				if (strlen(w->rows.t.cells[i]) > w->w[i % nc])
+					w->w[i % nc] = strlen(w->rows.t.cells[i]);
+			table_print(&w->rows.t, stdout);
+			for (size_t i = 0; i < w->rows.t.n; i++)
+				free(w->rows.t.cells[i]);
+			w->rows.t.n = 0;
+			fflush(stdout);
+		}
+		w->synced = 1;
 		return;
 	default:
 		break;
@@ -368,31 +401,11 @@ static void watch_cb(void *ctx, struct tug_watch_event *ev)
 		return;
 	}
 	w->rows.now = now_ns();
-	if (!w->header_done) {
-		rows_header(&w->rows);
-		w->header_done = 1;
-	}
 	rows_add(&w->rows, ev->obj, names[ev->type]);
-	/* print as it comes: each row padded to the header's widths */
-	{
-		size_t nc = w->rows.t.ncols, base = w->rows.t.n - nc;
-		for (size_t c = 0; c < nc; c++) {
-			const char *s = w->rows.t.cells[base + c];
-			size_t hw = strlen(w->rows.t.cells[c]) + 3;
-			if (c + 1 < nc)
-				printf("%-*s", (int)(strlen(s) + 3 > hw ? strlen(s) + 3 : hw), s);
-			else
-				fputs(s, stdout);
-		}
-		fputc('\n', stdout);
+	if (w->synced) {
+		print_last_row(w);
+		fflush(stdout);
 	}
-	if (w->rows.t.n > 64 * w->rows.t.ncols) {
-		/* keep the header row, drop printed ones */
-		for (size_t i = w->rows.t.ncols; i < w->rows.t.n; i++)
-			free(w->rows.t.cells[i]);
-		w->rows.t.n = w->rows.t.ncols;
-	}
-	fflush(stdout);
 }
 
 static int get_watch(struct tug_endpoint *ep, enum tug_kind k, const char *ns, const char *sel,
@@ -406,18 +419,15 @@ static int get_watch(struct tug_endpoint *ep, enum tug_kind k, const char *ns, c
 	rows_init(&w.rows, k, wide, !*ns && k != TUG_NODE && k != TUG_NAMESPACE, events);
 	if (backend_watch(ep, k, &lo, &ws, &err) < 0)
 		return cli_fail(&err);
-	if (!name_only) {
+	if (!name_only)
 		rows_header(&w.rows);
-		w.header_done = 1;
-		table_print(&w.rows.t, stdout);
-		fflush(stdout);
-	}
 	for (;;) {
 		struct pollfd p = { .fd = tug_watch_fd(ws), .events = POLLIN };
 		poll(&p, 1, tug_watch_timeout_ms(ws));
 		if (tug_watch_pump(ws, watch_cb, &w, &err) < 0) {
 			tug_watch_close(ws);
 			table_release(&w.rows.t);
+			free(w.w);
 			return cli_fail(&err);
 		}
 	}

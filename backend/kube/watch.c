@@ -360,6 +360,13 @@ static int w_pump(struct tug_watch *base, tug_watch_cb cb, void *ctx, struct tug
 	kube_engine_drive(&w->eng);
 	while (kube_engine_done(&w->eng, &rc))
 		finished(w, rc);
+	if (w->troubled && w->running && w->state == W_WATCH) {
+		/* a quiet watch that got its 200 is a healthy one */
+		long code = 0;
+		curl_easy_getinfo(w->x.h, CURLINFO_RESPONSE_CODE, &code);
+		if (code == 200)
+			healthy(w);
+	}
 	w->cb = NULL;
 	w->ctx = NULL;
 	return 0;
