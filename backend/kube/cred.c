@@ -456,8 +456,10 @@ int kube_auth_get(struct kube_auth *a, struct kube_cred *out, int *fd, struct tu
 	*fd = -1;
 	pthread_mutex_lock(&a->mu);
 	if (c->exec) {
-		if (a->have && a->expires_ns && now_ns() >= a->expires_ns - 10LL * 1000000000)
-			drop_cached(a);   /* expired, or about to: refresh first */
+		/* as client-go: used until it expires; a 401 before that (skew,
+		 * revocation) also refreshes it */
+		if (a->have && a->expires_ns && now_ns() >= a->expires_ns)
+			drop_cached(a);
 		if (!a->have) {
 			if (!a->pid && plugin_start(a, err) < 0) {
 				r = -1;
