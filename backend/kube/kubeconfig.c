@@ -660,6 +660,7 @@ int kubeconfig_load(const char *path, const char *context, struct kube_config *c
 	return 0;
 fail:
 	merged_release(&m);
+	kubeconfig_release(c);
 	return -1;
 }
 
@@ -740,7 +741,8 @@ int kubeconfig_contexts(const char *path, struct kube_context **out, size_t *n,
 		i++;
 	}
 	*n = i;
-	qsort(*out, i, sizeof(**out), ctx_cmp);
+	if (i)
+		qsort(*out, i, sizeof(**out), ctx_cmp);
 	merged_release(&m);
 	return 0;
 }

@@ -455,7 +455,8 @@ static char *format_labels(struct jv map)
 		js_str_add(v, &t);
 		r[n++].text = sbuf_detach(&t);
 	}
-	qsort(r, n, sizeof(*r), req_cmp);
+	if (n)
+		qsort(r, n, sizeof(*r), req_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sbuf_puts(&b, ",");
@@ -506,7 +507,8 @@ static char *format_selector(struct jv sel)
 		while (js_arr_next(&vi, &x) > 0)
 			if ((vs[nv] = js_strdup(x)))
 				nv++;
-		qsort(vs, nv, sizeof(char *), str_cmp);
+		if (nv)
+			qsort(vs, nv, sizeof(char *), str_cmp);
 		if (!strcmp(op, "Exists"))
 			sbuf_puts(&t, r[n].key);
 		else if (!strcmp(op, "DoesNotExist"))
@@ -522,7 +524,8 @@ static char *format_selector(struct jv sel)
 		free(vs);
 		r[n++].text = sbuf_detach(&t);
 	}
-	qsort(r, n, sizeof(*r), req_cmp);
+	if (n)
+		qsort(r, n, sizeof(*r), req_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			sbuf_puts(&b, ",");
@@ -795,7 +798,8 @@ static void decode_node(struct jv item, struct tug_obj *o)
 		roles = xrealloc(roles, (nroles + 1) * sizeof(char *));
 		roles[nroles++] = role;
 	}
-	qsort(roles, nroles, sizeof(char *), str_cmp);
+	if (nroles)
+		qsort(roles, nroles, sizeof(char *), str_cmp);
 	for (size_t i = 0; i < nroles; i++) {
 		if (!i || strcmp(roles[i], roles[i - 1]))
 			sbuf_printf(&b, "%s%s", b.len ? "," : "", roles[i]);

@@ -33,6 +33,7 @@ if ! wait_for 30 test -s "$D/sim/port"; then
 	exit 1
 fi
 PORT=$(cat "$D/sim/port")
+sleep 2   # seeded ages sit on whole days: let "47h59m59s" become "2d" for both tools
 export KUBECONFIG=$D/sim/kubeconfig
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy
 ADMIN="https://127.0.0.1:$PORT/_sim"

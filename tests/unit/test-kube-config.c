@@ -11,6 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* T_OK evaluates its condition twice: calls with effects go through this */
+#define CHECK(cond, ...) do { int check_ok_ = !!(cond); T_OK(check_ok_, __VA_ARGS__); } while (0)
+
 static char dir[64];
 
 static const char *put(const char *name, const char *text)
@@ -62,28 +65,28 @@ static void merge_rules(void)
 	put("ca.pem", PEM);
 	snprintf(list, sizeof(list), "%s:%s/missing:%s", a, dir, b);
 	setenv("KUBECONFIG", list, 1);
-	T_OK(load(NULL, NULL, &c, &e) == 0, "KUBECONFIG list loads (missing files skipped): %s", e.msg);
+	CHECK(load(NULL, NULL, &c, &e) == 0, "KUBECONFIG list loads (missing files skipped): %s", e.msg);
 	T_STREQ(c.context, "ctx1", "first file's current-context wins");
 	T_STREQ(c.server, "https://a.example:6443", "first file's cluster c1 wins");
 	T_STREQ(c.token, "token-from-a", "first file's user u1 wins");
 	T_STREQ(c.namespace, "n1", "context namespace");
-	T_OK(c.ca.len == strlen(PEM) && !memcmp(c.ca.data, PEM, c.ca.len),
+	CHECK(c.ca.len == strlen(PEM) && !memcmp(c.ca.data, PEM, c.ca.len),
 	     "relative certificate-authority read from the file's directory");
-	T_OK(c.kubeconfig_arg == NULL, "no explicit kubeconfig for kubectl");
+	CHECK(c.kubeconfig_arg == NULL, "no explicit kubeconfig for kubectl");
 	kubeconfig_release(&c);
 
-	T_OK(load(NULL, "ctx2", &c, &e) == 0, "--context picks another context: %s", e.msg);
+	CHECK(load(NULL, "ctx2", &c, &e) == 0, "--context picks another context: %s", e.msg);
 	T_STREQ(c.server, "https://c2.example", "cluster from the second file");
-	T_OK(c.insecure == 1, "insecure-skip-tls-verify");
+	CHECK(c.insecure == 1, "insecure-skip-tls-verify");
 	T_STREQ(c.username, "bob", "basic auth user");
 	T_STREQ(c.namespace, "default", "namespace defaults to default");
 	kubeconfig_release(&c);
 
 	snprintf(list, sizeof(list), "%s:%s", b, a);
 	setenv("KUBECONFIG", list, 1);
-	T_OK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "order matters: b first gives ctx2");
+	CHECK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "order matters: b first gives ctx2");
 	kubeconfig_release(&c);
-	T_OK(load(NULL, "ctx1", &c, &e) == 0 && !strcmp(c.server, "https://c2.example"),
+	CHECK(load(NULL, "ctx1", &c, &e) == 0 && !strcmp(c.server, "https://c2.example"),
 	     "a context defined in both files: the first file's definition");
 	kubeconfig_release(&c);
 
@@ -91,10 +94,10 @@ static void merge_rules(void)
 		const char *nocur = put("nocur", "contexts:\n- name: z\n  context: {cluster: c1}\n");
 		snprintf(list, sizeof(list), "%s:%s", nocur, a);
 		setenv("KUBECONFIG", list, 1);
-		T_OK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx1"),
+		CHECK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx1"),
 		     "current-context from the first file that sets it");
 		kubeconfig_release(&c);
-		T_OK(load(NULL, "z", &c, &e) == 0 && !strcmp(c.server, "https://a.example:6443"),
+		CHECK(load(NULL, "z", &c, &e) == 0 && !strcmp(c.server, "https://a.example:6443"),
 		     "a context may use a cluster from another file");
 		kubeconfig_release(&c);
 	}
@@ -104,15 +107,15 @@ static void merge_rules(void)
 		size_t n;
 		snprintf(list, sizeof(list), "%s:%s", a, b);
 		setenv("KUBECONFIG", list, 1);
-		T_OK(kubeconfig_contexts(NULL, &ctx, &n, &e) == 0 && n == 2, "contexts of the merged files");
-		T_OK(n == 2 && !strcmp(ctx[0].name, "ctx1") && ctx[0].current && !ctx[1].current,
+		CHECK(kubeconfig_contexts(NULL, &ctx, &n, &e) == 0 && n == 2, "contexts of the merged files");
+		CHECK(n == 2 && !strcmp(ctx[0].name, "ctx1") && ctx[0].current && !ctx[1].current,
 		     "contexts sorted, current marked");
-		T_OK(n == 2 && !strcmp(ctx[0].cluster, "c1") && !strcmp(ctx[0].namespace, "n1"),
+		CHECK(n == 2 && !strcmp(ctx[0].cluster, "c1") && !strcmp(ctx[0].namespace, "n1"),
 		     "context fields from the winning file");
 		kubeconfig_contexts_free(ctx, n);
 	}
 
-	T_OK(load(b, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "--kubeconfig ignores KUBECONFIG");
+	CHECK(load(b, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "--kubeconfig ignores KUBECONFIG");
 	T_STREQ(c.kubeconfig_arg, b, "explicit kubeconfig kept for kubectl");
 	kubeconfig_release(&c);
 	unsetenv("KUBECONFIG");
@@ -121,10 +124,10 @@ static void merge_rules(void)
 		char home[600];
 		snprintf(home, sizeof(home), "%s/home", dir);
 		setenv("HOME", home, 1);
-		T_OK(load(NULL, NULL, &c, &e) < 0 && strstr(e.msg, "no kubeconfig found"),
+		CHECK(load(NULL, NULL, &c, &e) < 0 && strstr(e.msg, "no kubeconfig found"),
 		     "no kubeconfig anywhere: clear message (%s)", e.msg);
 		put("home/.kube/config", B);
-		T_OK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "~/.kube/config by default");
+		CHECK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.context, "ctx2"), "~/.kube/config by default");
 		kubeconfig_release(&c);
 	}
 }
@@ -135,53 +138,53 @@ static void errors(void)
 	struct tug_err e;
 	const char *p;
 
-	T_OK(load("/nonexistent/kc", NULL, &c, &e) < 0 && strstr(e.msg, "/nonexistent/kc"),
+	CHECK(load("/nonexistent/kc", NULL, &c, &e) < 0 && strstr(e.msg, "/nonexistent/kc"),
 	     "missing --kubeconfig file named: %s", e.msg);
 	p = put("e1", "clusters:\n- name: c\n  cluster: {server: https://x}\ncontexts:\n- name: a\n  context: {cluster: c}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "no current-context") && strstr(e.msg, "contexts: a"),
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "no current-context") && strstr(e.msg, "contexts: a"),
 	     "no current-context: lists contexts (%s)", e.msg);
-	T_OK(load(p, "zz", &c, &e) < 0 && strstr(e.msg, "context \"zz\" not found"), "unknown context: %s", e.msg);
+	CHECK(load(p, "zz", &c, &e) < 0 && strstr(e.msg, "context \"zz\" not found"), "unknown context: %s", e.msg);
 	p = put("e2", "current-context: a\ncontexts:\n- name: a\n  context: {cluster: nope}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "cluster \"nope\""), "undefined cluster named: %s", e.msg);
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "cluster \"nope\""), "undefined cluster named: %s", e.msg);
 	p = put("e3", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		      "users:\n- name: u\n  user: {token: t, username: x, password: pw}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "more than one authentication method"),
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "more than one authentication method"),
 	     "token and basic auth together refused: %s", e.msg);
-	T_OK(!strstr(e.msg, ": t,") && !strstr(e.msg, "pw"), "the message holds no secret");
+	CHECK(!strstr(e.msg, ": t,") && !strstr(e.msg, "pw"), "the message holds no secret");
 	p = put("e4", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		      "users:\n- name: u\n  user: {client-certificate-data: '!!!', client-key-data: 'QUJD'}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, p) &&
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, p) &&
 	     strstr(e.msg, "users[\"u\"].client-certificate-data: not valid base64"),
 	     "bad base64 names file and field: %s", e.msg);
 	p = put("e5", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		      "users:\n- name: u\n  user: {client-certificate-data: LS0tLS1CRUdJTiBYLS0tLS0K}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "client-key: missing"), "cert without key: %s", e.msg);
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "client-key: missing"), "cert without key: %s", e.msg);
 	p = put("e6", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x, "
 		      "insecure-skip-tls-verify: true, certificate-authority-data: LS0tLS1CRUdJTiBYLS0tLS0K}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "insecure-skip-tls-verify"),
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "insecure-skip-tls-verify"),
 	     "insecure with a CA refused: %s", e.msg);
 	p = put("e7", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		      "users:\n- name: u\n  user: {token: 12345}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "users[\"u\"].token: expected a string, found a number"),
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "users[\"u\"].token: expected a string, found a number"),
 	     "wrong type named: %s", e.msg);
 	p = put("e8", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		      "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		      "users:\n- name: u\n  user:\n    exec: {apiVersion: client.authentication.k8s.io/v1alpha1, command: x}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "exec.apiVersion"), "old exec apiVersion refused: %s", e.msg);
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "exec.apiVersion"), "old exec apiVersion refused: %s", e.msg);
 	p = put("e9", "clusters: [\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, p) && strstr(e.msg, ":2:"),
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, p) && strstr(e.msg, ":2:"),
 	     "YAML syntax error names file and line: %s", e.msg);
 	p = put("e10", "clusters: {}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "clusters: expected a list"), "clusters not a list: %s", e.msg);
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "clusters: expected a list"), "clusters not a list: %s", e.msg);
 	p = put("e11", "current-context: a\nclusters:\n- name: c\n  cluster: {server: https://x}\n"
 		       "contexts:\n- name: a\n  context: {cluster: c, user: u}\n"
 		       "users:\n- name: u\n  user:\n    auth-provider: {name: gcp}\n");
-	T_OK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "auth-provider"), "legacy auth providers refused: %s", e.msg);
+	CHECK(load(p, NULL, &c, &e) < 0 && strstr(e.msg, "auth-provider"), "legacy auth providers refused: %s", e.msg);
 }
 
 static void exec_and_tls(void)
@@ -197,11 +200,11 @@ static void exec_and_tls(void)
 		      "users:\n- name: u\n  user:\n    exec:\n      apiVersion: client.authentication.k8s.io/v1beta1\n"
 		      "      command: bin/plug\n      args: [--a, b]\n      env: [{name: K, value: V}]\n"
 		      "      provideClusterInfo: true\n");
-	T_OK(load(p, NULL, &c, &e) == 0, "exec plugin config loads: %s", e.msg);
-	T_OK(c.exec && !strcmp(c.exec->args[0], "--a") && !strcmp(c.exec->args[1], "b") && !c.exec->args[2],
+	CHECK(load(p, NULL, &c, &e) == 0, "exec plugin config loads: %s", e.msg);
+	CHECK(c.exec && !strcmp(c.exec->args[0], "--a") && !strcmp(c.exec->args[1], "b") && !c.exec->args[2],
 	     "exec args");
-	T_OK(c.exec && !strcmp(c.exec->env[0], "K=V"), "exec env");
-	T_OK(c.exec && c.exec->provide_cluster_info, "provideClusterInfo");
+	CHECK(c.exec && !strcmp(c.exec->env[0], "K=V"), "exec env");
+	CHECK(c.exec && c.exec->provide_cluster_info, "provideClusterInfo");
 	{
 		char want[600];
 		snprintf(want, sizeof(want), "%s/bin/plug", dir);
@@ -211,7 +214,7 @@ static void exec_and_tls(void)
 	T_STREQ(c.proxy_url, "socks5://127.0.0.1:1080", "proxy-url");
 	kubeconfig_release(&c);
 
-	T_OK(kube_client_init(&kc, p, NULL, &e) == 0, "client from that config: %s", e.msg);
+	CHECK(kube_client_init(&kc, p, NULL, &e) == 0, "client from that config: %s", e.msg);
 	T_STREQ(kc.url_base, "https://api.internal:6443/k8s", "tls-server-name goes in the URL (SNI, verification)");
 	T_STREQ(kc.connect_to ? kc.connect_to->data : NULL, "api.internal:6443:10.0.0.9:6443",
 		"and the connection goes to the real server");
@@ -234,15 +237,15 @@ static void in_cluster(void)
 	setenv("KUBERNETES_SERVICE_HOST", "10.96.0.1", 1);
 	setenv("KUBERNETES_SERVICE_PORT", "443", 1);
 	setenv("TUG_KUBE_SA_DIR", sa, 1);
-	T_OK(load(NULL, NULL, &c, &e) == 0, "in-cluster config: %s", e.msg);
-	T_OK(c.in_cluster, "marked in-cluster");
+	CHECK(load(NULL, NULL, &c, &e) == 0, "in-cluster config: %s", e.msg);
+	CHECK(c.in_cluster, "marked in-cluster");
 	T_STREQ(c.server, "https://10.96.0.1:443", "server from KUBERNETES_SERVICE_HOST/PORT");
 	T_STREQ(c.namespace, "team-a", "namespace from the service account");
-	T_OK(c.token_file && strstr(c.token_file, "/sa/token"), "token file from the service account");
-	T_OK(c.ca.len == strlen(PEM), "CA from the service account");
+	CHECK(c.token_file && strstr(c.token_file, "/sa/token"), "token file from the service account");
+	CHECK(c.ca.len == strlen(PEM), "CA from the service account");
 	kubeconfig_release(&c);
 	setenv("KUBERNETES_SERVICE_HOST", "fd00::1", 1);
-	T_OK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.server, "https://[fd00::1]:443"), "IPv6 service host");
+	CHECK(load(NULL, NULL, &c, &e) == 0 && !strcmp(c.server, "https://[fd00::1]:443"), "IPv6 service host");
 	kubeconfig_release(&c);
 	unsetenv("KUBERNETES_SERVICE_HOST");
 	unsetenv("KUBERNETES_SERVICE_PORT");
@@ -261,10 +264,10 @@ int main(void)
 	errors();
 	exec_and_tls();
 	in_cluster();
-	T_OK(kube_base64_decode("aGVs\nbG8=", &b) == 0 && b.len == 5 && !memcmp(b.data, "hello", 5),
+	CHECK(kube_base64_decode("aGVs\nbG8=", &b) == 0 && b.len == 5 && !memcmp(b.data, "hello", 5),
 	     "base64 with whitespace");
 	free(b.data);
-	T_OK(kube_base64_decode("a$b", &b) < 0, "bad base64 refused");
+	CHECK(kube_base64_decode("a$b", &b) < 0, "bad base64 refused");
 	fs_rm_rf(dir, &e);
 	return T_DONE();
 }
