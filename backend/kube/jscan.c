@@ -105,28 +105,26 @@ int js_parse(const char *buf, size_t len, struct jv *out)
 	return skip_ws(p, end) == end ? 0 : -1;
 }
 
-int js_obj_iter(struct jv obj, struct js_it *it)
+static int iter(struct jv v, char open, struct js_it *it)
 {
 	it->started = 0;
-	if (!js_is_obj(obj)) {
+	if (v.n < 2 || v.p[0] != open) {
 		it->p = it->end = NULL;
 		return -1;
 	}
-	it->p = obj.p + 1;
-	it->end = obj.p + obj.n - 1;   /* the closing brace */
+	it->p = v.p + 1;
+	it->end = v.p + v.n - 1;   /* the closing bracket */
 	return 0;
+}
+
+int js_obj_iter(struct jv obj, struct js_it *it)
+{
+	return iter(obj, '{', it);
 }
 
 int js_arr_iter(struct jv arr, struct js_it *it)
 {
-	it->started = 0;
-	if (!js_is_arr(arr)) {
-		it->p = it->end = NULL;
-		return -1;
-	}
-	it->p = arr.p + 1;
-	it->end = arr.p + arr.n - 1;
-	return 0;
+	return iter(arr, '[', it);
 }
 
 static int it_sep(struct js_it *it)

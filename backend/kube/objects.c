@@ -435,26 +435,12 @@ static int str_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* "k=v,..." sorted by key, as labels.FormatLabels; empty -> "<none>". */
-static char *format_labels(struct jv map)
+/* Requirements sorted by key and joined with commas, "<none>" when there
+ * are none; frees them. */
+static char *join_reqs(struct req *r, size_t n)
 {
-	struct js_it it;
-	struct jv k, v;
-	size_t n = 0, cap = 0;
-	struct req *r = NULL;
 	struct sbuf b = SBUF_INIT;
 
-	js_obj_iter(map, &it);
-	while (js_obj_next(&it, &k, &v) > 0) {
-		struct sbuf t = SBUF_INIT;
-		if (n == cap)
-			r = xrealloc(r, (cap = cap ? cap * 2 : 8) * sizeof(*r));
-		r[n].key = js_strdup(k);
-		sbuf_puts(&t, r[n].key);
-		sbuf_puts(&t, "=");
-		js_str_add(v, &t);
-		r[n++].text = sbuf_detach(&t);
-	}
 	if (n)
 		qsort(r, n, sizeof(*r), req_cmp);
 	for (size_t i = 0; i < n; i++) {
@@ -468,6 +454,28 @@ static char *format_labels(struct jv map)
 	return b.len ? sbuf_detach(&b) : (sbuf_release(&b), xstrdup("<none>"));
 }
 
+/* "k=v,..." sorted by key, as labels.FormatLabels; empty -> "<none>". */
+static char *format_labels(struct jv map)
+{
+	struct js_it it;
+	struct jv k, v;
+	size_t n = 0, cap = 0;
+	struct req *r = NULL;
+
+	js_obj_iter(map, &it);
+	while (js_obj_next(&it, &k, &v) > 0) {
+		struct sbuf t = SBUF_INIT;
+		if (n == cap)
+			r = xrealloc(r, (cap = cap ? cap * 2 : 8) * sizeof(*r));
+		r[n].key = js_strdup(k);
+		sbuf_puts(&t, r[n].key);
+		sbuf_puts(&t, "=");
+		js_str_add(v, &t);
+		r[n++].text = sbuf_detach(&t);
+	}
+	return join_reqs(r, n);
+}
+
 /* metav1.FormatLabelSelector: requirements sorted by key. */
 static char *format_selector(struct jv sel)
 {
@@ -475,7 +483,6 @@ static char *format_selector(struct jv sel)
 	struct js_it it;
 	size_t n = 0, cap = 0;
 	struct req *r = NULL;
-	struct sbuf b = SBUF_INIT;
 
 	js_obj_iter(ml, &it);
 	while (js_obj_next(&it, &k, &v) > 0) {
@@ -524,17 +531,7 @@ static char *format_selector(struct jv sel)
 		free(vs);
 		r[n++].text = sbuf_detach(&t);
 	}
-	if (n)
-		qsort(r, n, sizeof(*r), req_cmp);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			sbuf_puts(&b, ",");
-		sbuf_puts(&b, r[i].text);
-		free(r[i].key);
-		free(r[i].text);
-	}
-	free(r);
-	return b.len ? sbuf_detach(&b) : (sbuf_release(&b), xstrdup("<none>"));
+	return join_reqs(r, n);
 }
 
 static void top_parts(struct jv item, struct jv *md, struct jv *spec, struct jv *st)
