@@ -11,8 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # (dozens of dependent libraries) are loaded on first use by
 # backend/util/lazy-*.c instead of at every start.
 STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo -lcrypto
-DYN_LIBS := $(shell pkg-config --libs libcurl libarchive 2>/dev/null)
-PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(DYN_LIBS) -ldl
+PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
 	-DTUG_DATADIR='"$(PREFIX)/share/tug"'

@@ -5,10 +5,12 @@
  * Everything is mounted inside the container's private mount namespace,
  * so when its last process exits the kernel tears all of it down: no
  * umount bookkeeping on the host, nothing left behind after a crash. */
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -157,13 +159,21 @@ static int setup_sys(struct ctr_spec *s, struct tug_err *err)
 	}
 	if (mnt("sysfs", "/sys", "sysfs", ro, NULL, err) < 0)
 		return -1;
-	/* the container's own cgroup, read-only, as docker shows it: cgroupfs
-	 * mounted inside the cgroup namespace has the container's cgroup as its root */
-	{
-		struct stat st;
-		if (stat(OLDROOT "/sys/fs/cgroup/cgroup.controllers", &st) == 0)
-			mount("cgroup2", "/sys/fs/cgroup", "cgroup2", ro, NULL);
-	}
+	return 0;
+}
+
+int rootfs_mount_cgroup(struct tug_err *err)
+{
+	enum cgroup_mode mode;
+
+	/* mounted inside the container's cgroup namespace, the hierarchy's
+	 * root is the container's own cgroup, as docker shows it (v2 only:
+	 * v1 hierarchies are not mounted in the container) */
+	if (cgroup_detect(&mode, err) < 0 || mode != CGROUP_V2)
+		return 0;
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0 && errno != ENOENT)
+		return tug_errno(err, "mount cgroup2 on /sys/fs/cgroup");
 	return 0;
 }
 
@@ -342,6 +352,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		return tug_errno(err, "pivot_root into %s", merged);
 	if (chdir("/") < 0)
 		return tug_errno(err, "chdir /");
+	trace_mark("child: pivoted");
 	mkdirs("/proc", 0555);
 	if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
@@ -349,6 +360,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		return -1;
 	if (setup_sys(s, err) < 0)
 		return -1;
+	trace_mark("child: dev and sys");
 	mask_paths();
 	if (bind_etc(rt, s, err) < 0)
 		return -1;
@@ -358,6 +370,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
+	trace_mark("child: mounts done");
 	if (umount2(OLDROOT, MNT_DETACH) < 0)
 		return tug_errno(err, "detach the host's root");
 	rmdir(OLDROOT);

@@ -12,6 +12,7 @@
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -325,6 +326,7 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		if (secure_enter(&so, err) < 0)
 			return -1;
 	}
+	trace_mark("child: execve");
 	execve(path, argv, env);
 	if (errno == ENOENT)
 		return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": no such file or directory", argv[0]);
@@ -344,24 +346,32 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (read(sock, &go, 1) != 1 || go != 'G')
-		_exit(125);
-	/* the parent put us in the container's cgroup: make it our root */
-	unshare(CLONE_NEWCGROUP);
+	trace_mark("child: start");
 	if (!s->tty) {
 		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
 			tug_errno(&err, "set up stdio");
 			child_fail(sock, &err);
 		}
 	}
+	/* the filesystem is built while the parent moves us into the
+	 * container's cgroups: on v1 those are six slow writes, and with two
+	 * cores the two halves overlap */
 	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
 		child_fail(sock, &err);
+	trace_mark("child: rootfs ready");
 	if (!s->net_host && loopback_up(&err) < 0)
 		child_fail(sock, &err);
 	if (ptmx >= 0) {
 		send_fd(sock, 'T', ptmx);
 		close(ptmx);
 	}
+	if (read(sock, &go, 1) != 1 || go != 'G')
+		_exit(125);
+	trace_mark("child: in cgroup");
+	/* now in the container's cgroup: make it our cgroup root */
+	unshare(CLONE_NEWCGROUP);
+	if (rootfs_mount_cgroup(&err) < 0)
+		child_fail(sock, &err);
 	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, &err);
 	child_fail(sock, &err);
 }
@@ -374,10 +384,12 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	char buf[sizeof(err->msg) + 16];
 
 	io->ptmx = -1;
+	io->mntns = -1;
 	if (!s->net_host)
 		flags |= CLONE_NEWNET;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return tug_errno(err, "socketpair");
+	trace_mark("spawn: clone");
 	/* a raw clone with no stack behaves like fork() into new namespaces */
 	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
@@ -391,19 +403,25 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		child_main(rt, s, io, sv[1]);
 	}
 	close(sv[1]);
+	{
+		char ns[64];
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
+		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
+	}
+	trace_mark("spawn: cloned");
 	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
-	if (write(sv[0], "G", 1) != 1) {
-		tug_errno(err, "start container");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sv[0]);
-		return -1;
-	}
+	trace_mark("spawn: cgroup joined");
+	/* a child that already failed has closed its end: its message waits
+	 * in the socket and the loop below reads it */
+	send(sv[0], "G", 1, MSG_NOSIGNAL);
 	for (;;) {
 		int fd;
 		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
@@ -427,9 +445,13 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		if (io->ptmx >= 0)
 			close(io->ptmx);
 		io->ptmx = -1;
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
+	trace_mark("spawn: exec seen");
 	close(sv[0]);
 	return pid;
 }
