@@ -169,6 +169,10 @@ def handle(h, group, version, rest, q, body):
     if sub in ("exec", "attach", "portforward", "proxy"):
         raise errors.bad_request("kube-sim does not implement pods/%s: there are no real containers behind this "
                                  "simulated API server" % sub)
+    ctype = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if body and ctype == "application/vnd.kubernetes.protobuf":
+        raise errors.ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                              "accepted media types include: application/json, application/yaml")
     mode, mver = negotiate(h.headers.get("Accept"))
     if verb == "list":
         return h.send_body(200, list_bytes(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))

@@ -12,7 +12,7 @@ import traceback
 import urllib.parse
 import uuid
 
-from . import admin, api, discovery, errors, store as S
+from . import admin, api, discovery, errors, openapi, store as S
 
 HEALTH = ("/healthz", "/livez", "/readyz")
 
@@ -270,6 +270,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         parts = [p for p in path.split("/") if p]
         accept = self.headers.get("Accept") or ""
+        if parts[:2] == ["openapi", "v3"]:
+            sim.count("GET /openapi/v3")
+            doc = openapi.index() if len(parts) == 2 else openapi.document("/".join(parts[2:]), sim.cfg.version)
+            if doc is None:
+                raise errors.page_not_found(path)
+            self.send_json(200, doc)
+            return
         if parts in (["api"], ["apis"]):
             sim.count("GET /" + parts[0])
             agg = discovery.wants_aggregated(accept)

@@ -252,8 +252,10 @@ class Store:
         return h[i:]
 
     def compact(self, keys=None):
-        """Forget all history: every watch or continue token from before now gets 410 Gone."""
+        """Forget all history: every resourceVersion handed out so far becomes too old, so
+        watches and continue tokens from before now get 410 Gone."""
         with self.lock:
+            self.rv += 1
             for k, r in self.res.items():
                 if keys and k not in keys:
                     continue
