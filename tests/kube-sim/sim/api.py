@@ -98,16 +98,36 @@ def table_rows(rt, entries, include, now):
     return cols, rows
 
 
-def table_bytes(rt, entries, list_meta, q, version, with_columns=True):
+def table_chunks(rt, entries, list_meta, q, version, with_columns=True):
     include = q.get("includeObject") or "Metadata"
     cols, rows = table_rows(rt, entries, include, time.time())
     head = S.encode({"kind": "Table", "apiVersion": "meta.k8s.io/" + (version or "v1"), "metadata": list_meta})
-    out = head[:-1]
-    if with_columns:
-        out += b',"columnDefinitions":' + S.encode(cols)
-    else:
-        out += b',"columnDefinitions":null'
-    return out + b',"rows":[' + b",".join(rows) + b"]}"
+    head = head[:-1] + b',"columnDefinitions":' + (S.encode(cols) if with_columns else b"null") + b',"rows":['
+    return chunked(head, rows, b"]}")
+
+
+def table_bytes(rt, entries, list_meta, q, version, with_columns=True):
+    return b"".join(table_chunks(rt, entries, list_meta, q, version, with_columns))
+
+
+CHUNK = 256 * 1024
+
+
+def chunked(head, items, tail):
+    """head + items joined by commas + tail, as a list of ~256 KiB pieces: one huge bytes
+    object would cost a fresh multi-megabyte allocation (and its page faults) per response."""
+    out, cur, size = [head], [], 0
+    for i, it in enumerate(items):
+        if i:
+            cur.append(b",")
+        cur.append(it)
+        size += len(it)
+        if size >= CHUNK:
+            out.append(b"".join(cur))
+            cur, size = [], 0
+    cur.append(tail)
+    out.append(b"".join(cur))
+    return out
 
 
 # ---- request entry ----
@@ -175,7 +195,7 @@ def handle(h, group, version, rest, q, body):
                               "accepted media types include: application/json, application/yaml")
     mode, mver = negotiate(h.headers.get("Accept"))
     if verb == "list":
-        return h.send_body(200, list_bytes(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))
+        return h.send_body(200, list_chunks(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))
     if verb == "watch":
         if name:
             q = dict(q)
@@ -247,6 +267,11 @@ def _get(sim, rt, ns, name):
 # ---- list ----
 
 def list_bytes(sim, rt, ns, q, mode="json", mver=None):
+    return b"".join(list_chunks(sim, rt, ns, q, mode, mver))
+
+
+def list_chunks(sim, rt, ns, q, mode="json", mver=None):
+    """The list response as a list of byte pieces (see chunked)."""
     store = sim.store
     lsel = selectors.parse_labels(q.get("labelSelector", ""))
     fsel = selectors.parse_fields(q.get("fieldSelector", ""), rt)
@@ -325,13 +350,13 @@ def list_bytes(sim, rt, ns, q, mode="json", mver=None):
             meta["remainingItemCount"] = remaining
     ents = [e for _, e in page]
     if mode == "table":
-        return table_bytes(rt, ents, meta, q, mver)
+        return table_chunks(rt, ents, meta, q, mver)
     if mode == "meta":
         head = S.encode({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/" + (mver or "v1"),
                          "metadata": meta})
-        return head[:-1] + b',"items":[' + b",".join(e.meta_raw() for e in ents) + b"]}"
+        return chunked(head[:-1] + b',"items":[', [e.meta_raw() for e in ents], b"]}")
     head = S.encode({"kind": rt.list_kind, "apiVersion": rt.api_version, "metadata": meta})
-    return head[:-1] + b',"items":[' + b",".join(e.raw() for e in ents) + b"]}"
+    return chunked(head[:-1] + b',"items":[', [e.raw() for e in ents], b"]}")
 
 
 # ---- watch ----

@@ -12,7 +12,7 @@ from . import events as E, kubelet as K, objects, resources as R, selectors, tim
 WORKLOAD_KEYS = ("deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps")
 _KIND_KEY = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps",
              "StatefulSet": "statefulsets.apps", "DaemonSet": "daemonsets.apps"}
-RESYNC = 5.0
+RESYNC = 30.0
 
 
 class Controller:
@@ -358,6 +358,8 @@ class Controller:
             labels["endpoints.kubernetes.io/managed-by"] = "endpoint-controller"
             if cur is None:
                 ep = {"metadata": {"name": name, "namespace": ns, "labels": labels}}
+                if self.sim.seeding:
+                    ep["metadata"]["creationTimestamp"] = svc["metadata"]["creationTimestamp"]
                 if subsets:
                     ep["subsets"] = subsets
                 store.create("endpoints", ep)

@@ -212,8 +212,9 @@ class Kubelet:
                 # the first container crashes; sidecars keep running
                 if i == 0:
                     r = max(restarts, 1)
-                    fin = now - 5
-                    last = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": timefmt.iso(fin - 3),
+                    fin = now - 1 if restarts <= 1 else now - 5
+                    last = {"terminated": {"exitCode": 1, "reason": "Error",
+                                           "startedAt": timefmt.iso(min(fin, max(started_at, fin - 3))),
                                            "finishedAt": timefmt.iso(fin),
                                            "containerID": "containerd://" + _hex(pod["metadata"].get("uid"),
                                                                                  c["name"], r - 1)}}

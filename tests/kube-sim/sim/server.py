@@ -136,11 +136,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Kubernetes-Pf-Prioritylevel-Uid", "00000000-0000-0000-0000-000000000002")
 
     def send_body(self, code, body, content_type="application/json", headers=None):
+        """Answer with body: bytes, str, or a list of byte pieces (written one by one)."""
         if isinstance(body, str):
             body = body.encode()
+        parts = body if isinstance(body, list) else [body]
+        size = sum(len(p) for p in parts)
         enc = None
-        if self.sim.cfg.gzip and len(body) > 128 * 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
-            body = gzip.compress(body, 1)
+        if self.sim.cfg.gzip and size > 128 * 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            parts = [gzip.compress(b"".join(parts), 1)]
+            size = len(parts[0])
             enc = "gzip"
         self.send_response(code)
         self.send_header("Content-Type", content_type)
@@ -149,11 +153,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         if enc:
             self.send_header("Content-Encoding", enc)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(size))
         self.end_headers()
         if self.command != "HEAD":
             try:
-                self.wfile.write(body)
+                for p in parts:
+                    self.wfile.write(p)
             except (OSError, ValueError):
                 self.close_connection = True
 

@@ -99,15 +99,22 @@ class Workloads:
         return created
 
     def _seed_node(self, pod):
+        """Node for a pod created while seeding: round-robin over the fitting nodes (computed
+        once per scheduling constraint, since nodes do not change while seeding)."""
         if pod["spec"].get("nodeName"):
             return self.store.get("nodes", "", pod["spec"]["nodeName"])
         if K.pod_state(pod) == "Unschedulable":
             return None
-        nodes = [n for n in self.store.objects("nodes") if not K.fits(pod["spec"], n)]
+        key = S.encode([pod["spec"].get("nodeSelector"), pod["spec"].get("tolerations")])
+        cache = self.__dict__.setdefault("_seed_fit", {})
+        ent = cache.get(key)
+        if ent is None:
+            ent = cache[key] = [[n for n in self.store.objects("nodes") if not K.fits(pod["spec"], n)], 0]
+        nodes = ent[0]
         if not nodes:
             return None
-        kl = self.ctl.kubelet
-        return min(nodes, key=lambda n: (kl.node_load.get(n["metadata"]["name"], 0), n["metadata"]["name"]))
+        ent[1] += 1
+        return nodes[ent[1] % len(nodes)]
 
     def _unique_name(self, ns, prefix):
         while True:
