@@ -365,6 +365,20 @@ def _event_line(type_, obj_bytes):
     return b'{"type":"' + type_.encode() + b'","object":' + obj_bytes + b"}\n"
 
 
+def _next_events(store, res, rt, last, wait, stream):
+    """(events after rv last, current rv), waiting up to wait seconds for one; (ApiError, None)
+    when last has been compacted away. Never writes to the client while holding the lock."""
+    with store.lock:
+        try:
+            evs = store.events_after(rt.key, last)
+            if not evs and not stream.dropped:
+                res.cond.wait(wait)
+                evs = store.events_after(rt.key, last)
+        except errors.ApiError as ex:
+            return ex, None
+        return evs, store.rv
+
+
 def watch(h, rt, ns, q, mode, mver):
     sim = h.sim
     store = sim.store
@@ -468,29 +482,14 @@ def watch(h, rt, ns, q, mode, mver):
             if drop is not None and drop.drop_seconds is not None and now - started >= drop.drop_seconds:
                 stream.abort()
                 return
-            with store.lock:
-                if stream.dropped:
-                    evs = None
-                else:
-                    try:
-                        evs = store.events_after(rt.key, last)
-                    except errors.ApiError as ex:
-                        stream.write(_event_line("ERROR", S.encode(ex.status())))
-                        stream.end()
-                        return
-                    if not evs:
-                        wait = 1.0
-                        if bookmarks:
-                            wait = min(wait, max(0.01, sim.cfg.bookmark_interval - (now - last_bookmark)))
-                        res.cond.wait(wait)
-                        if not stream.dropped:
-                            try:
-                                evs = store.events_after(rt.key, last)
-                            except errors.ApiError as ex:
-                                stream.write(_event_line("ERROR", S.encode(ex.status())))
-                                stream.end()
-                                return
-                    cur = store.rv
+            wait = 1.0
+            if bookmarks:
+                wait = min(wait, max(0.01, sim.cfg.bookmark_interval - (now - last_bookmark)))
+            evs, cur = _next_events(store, res, rt, last, wait, stream)
+            if isinstance(evs, errors.ApiError):
+                stream.write(_event_line("ERROR", S.encode(evs.status())))
+                stream.end()
+                return
             if stream.dropped:
                 stream.abort()
                 return
@@ -510,7 +509,7 @@ def watch(h, rt, ns, q, mode, mver):
                         return
             now = time.time()
             if bookmarks and now - last_bookmark >= sim.cfg.bookmark_interval:
-                bookmark(max(last, cur) if not evs else last)
+                bookmark(max(last, cur))
                 last_bookmark = now
             if now - last_alive_check >= 1.0:
                 last_alive_check = now

@@ -36,6 +36,9 @@ class Stream:
     def write(self, data):
         if self.closed or not data:
             return
+        self.hold_while_stalled()
+        if self.closed:
+            return
         try:
             self.h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
         except (OSError, ValueError):
@@ -74,8 +77,16 @@ class Stream:
             return True
         return bool(r)
 
-    def idle(self, seconds):
+    def hold_while_stalled(self):
+        """Freeze (send nothing) while a stall fault covers this stream."""
+        faults = self.h.sim.faults
+        while not self.closed and faults.stalled(self.h.path_only):
+            self.idle(0.1, stall_check=False)
+
+    def idle(self, seconds, stall_check=True):
         """Sleep, noticing a client that went away or a drop request."""
+        if stall_check:
+            self.hold_while_stalled()
         end = time.time() + seconds
         while not self.closed:
             if self.dropped:
@@ -194,6 +205,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sim = self.sim
         url = urllib.parse.urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
+        self.path_only = path
         q = {k: v[0] for k, v in urllib.parse.parse_qs(url.query, keep_blank_values=True).items()}
         try:
             body = self.read_body()
