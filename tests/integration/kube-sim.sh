@@ -51,8 +51,8 @@ k() { timeout 20 kubectl "$@"; }
 # curl as the admin token user, trusting the simulator's CA
 kc() { curl -sS --max-time 10 --cacert "$D/pki/ca.crt" -H "Authorization: Bearer sim-admin-token" "$@"; }
 admin() { curl -sS --max-time 10 --cacert "$D/pki/ca.crt" "$@"; }
-count_running() { k get pods -l "$1" --no-headers 2>/dev/null | grep -c ' Running '; }
-running_is() { [ "$(count_running "$1")" = "$2" ]; }
+count_running() { k get pods -l "$@" --no-headers 2>/dev/null | grep -c ' Running '; }
+running_is() { [ "$(count_running "$1" "${@:3}")" = "$2" ]; }
 quiet() { "$@" >/dev/null 2>&1; }
 
 # ---- kubectl get ----
@@ -109,6 +109,14 @@ ok_names() {
 	return 0
 }
 check "after the restart every web pod has a new name" wait_for 15 ok_names
+
+# ---- typed-client commands (protobuf request bodies) ----
+check "create namespace (protobuf body)" quiet k create namespace team-a
+check "create deployment in it (protobuf body)" quiet k create deployment hello --image=nginx:1.27 --replicas 2 \
+	-n team-a
+check "its 2 pods become Running" wait_for 15 running_is app=hello 2 -n team-a
+check "auth can-i: the viewer may not delete pods" \
+	bash -c 'timeout 20 kubectl --context sim-viewer auth can-i delete pods 2>/dev/null | grep -q "^no"'
 
 # ---- metrics ----
 out=$(k top pods 2>&1)

@@ -7,8 +7,8 @@ import bisect
 import json
 import time
 
-from . import (auth, errors, logs, metrics, objects, patch as P, resources as R, selectors, store as S, tables,
-               timefmt)
+from . import (auth, errors, logs, metrics, objects, patch as P, protobuf, resources as R, selectors, store as S,
+               tables, timefmt)
 
 
 def _flag(q, k):
@@ -184,15 +184,14 @@ def handle(h, group, version, rest, q, body):
     if not auth.Auth.allowed(user, verb) and not rt.virtual:
         raise errors.forbidden(user.name, verb, rt, ns, name, sub)
     sim.count("%s %s%s" % (verb, rt.key, "/" + sub if sub else ""))
+    ctype = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if body and ctype == "application/vnd.kubernetes.protobuf":
+        body = S.encode(protobuf.decode(body))
     if rt.virtual:
         return _virtual(h, rt, verb, ns, name, q, body)
     if sub in ("exec", "attach", "portforward", "proxy"):
         raise errors.bad_request("kube-sim does not implement pods/%s: there are no real containers behind this "
                                  "simulated API server" % sub)
-    ctype = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
-    if body and ctype == "application/vnd.kubernetes.protobuf":
-        raise errors.ApiError(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                              "accepted media types include: application/json, application/yaml")
     mode, mver = negotiate(h.headers.get("Accept"))
     if verb == "list":
         return h.send_body(200, list_chunks(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))
