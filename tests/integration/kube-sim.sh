@@ -34,7 +34,7 @@ trap 'exit 130' INT TERM
 export HOME=$D/home KUBECONFIG=$D/kubeconfig
 mkdir -p "$HOME"
 python3 "$T_SRC/tests/kube-sim/kube-sim.py" --dir "$D" --ready-delay 0.4 --terminate-delay 0.4 \
-	--log-interval 0.25 --bookmark-interval 1 >"$D/sim.log" 2>&1 &
+	--log-interval 0.25 --bookmark-interval 1 --proxy >"$D/sim.log" 2>&1 &
 SIM_PID=$!
 # ready when the port file appears; give up early if the simulator died
 sim_up() { [ -s "$D/port" ] || ! kill -0 "$SIM_PID" 2>/dev/null; }
@@ -132,6 +132,12 @@ check "a wrong token fails with Unauthorized" bash -c '[ "$1" -ne 0 ] && grep -q
 check_eq "no credentials: HTTP 401" "$(admin -o /dev/null -w '%{http_code}' "$API/api/v1/pods")" "401"
 out=$(k --context sim-viewer delete pod crashy 2>&1)
 check "read-only user gets Forbidden on delete" grep -q 'Forbidden' <<<"$out"
+tunnels() { admin "$API/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("proxy CONNECT", 0))'; }
+t0=$(tunnels)
+out=$(k --context sim-proxy get nodes 2>&1)
+t1=$(tunnels)
+check "context sim-proxy (kubeconfig proxy-url) lists nodes" grep -q '^sim-worker-1 ' <<<"$out"
+check "... through the CONNECT proxy ($t0 -> $t1 tunnels)" test "$t1" -gt "$t0"
 
 # ---- watch ----
 k get pods -w -l app=watched >"$D/watch.out" 2>&1 &
