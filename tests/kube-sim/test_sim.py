@@ -128,7 +128,8 @@ class Printers(unittest.TestCase):
 
     def test_pod_row_restarts_ago(self):
         p = _pod(restarts=3)
-        p["status"]["containerStatuses"][0]["lastState"] = {"terminated": {"finishedAt": timefmt.iso(time.time() - 130)}}
+        last = {"terminated": {"finishedAt": timefmt.iso(time.time() - 130)}}
+        p["status"]["containerStatuses"][0]["lastState"] = last
         row = tables.printer("pods")[1](p, time.time())
         self.assertEqual(row[:5], ["p", "1/1", "Running", "3 (2m10s ago)", "90s"])
 

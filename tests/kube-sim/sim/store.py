@@ -118,11 +118,6 @@ class Store:
                     out.append(o)
             return out
 
-    def by_uid_get(self, uid):
-        with self.lock:
-            loc = self.by_uid.get(uid)
-            return self.get(*loc) if loc else None
-
     # ---- writing ----
     def _next_rv(self):
         self.rv += 1
