@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 
+sys.dont_write_bytecode = True  # keep the source tree clean when tests run
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from sim import (auth as A, certs, churn, context, controller, faults as F, kubeconfig, proxy,  # noqa: E402

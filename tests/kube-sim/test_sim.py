@@ -7,6 +7,7 @@ import sys
 import time
 import unittest
 
+sys.dont_write_bytecode = True  # keep the source tree clean when tests run
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from sim import (api, auth as A, churn, context, controller, errors, faults as F, logs, patch,  # noqa: E402

@@ -223,6 +223,8 @@ def handle(h, group, version, rest, q, body):
         e = update(sim, rt, ns, name, sub, _json_body(body), q)
         return _send_entry(h, rt, e, mode, mver, q)
     if verb == "patch":
+        if ctype not in P.PATCH_TYPES:
+            raise errors.unsupported_media(ctype)
         res = patch(sim, rt, ns, name, sub, h.headers.get("Content-Type"), _json_body(body), q)
         if sub == "scale":
             return h.send_json(200, res)

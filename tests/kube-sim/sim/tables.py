@@ -155,8 +155,8 @@ def _pod_row(pod, now):
 
 POD_COLUMNS = [NAME, _col("Ready", desc="The aggregate readiness state of this pod for accepting traffic."),
                _col("Status", desc="The aggregate status of the containers in this pod."),
-               _col("Restarts", desc="The number of times the containers in this pod have been restarted and "
-                                     "when the last container in this pod has restarted."),
+               _col("Restarts", "string", desc="The number of times the containers in this pod have been restarted "
+                                               "and when the last container in this pod has restarted."),
                AGE, _col("IP", priority=1, desc="podIP address allocated to the pod."),
                _col("Node", priority=1, desc="NodeName indicates in which node this pod is scheduled."),
                _col("Nominated Node", priority=1, desc="nominatedNodeName is set only when this pod preempts "
