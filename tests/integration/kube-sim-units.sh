@@ -6,4 +6,4 @@ if ! command -v python3 >/dev/null 2>&1; then
 	echo "ok 1 - kube-sim unit tests # SKIP python3 is not installed"
 	exit 0
 fi
-exec python3 "$here/../kube-sim/test_sim.py"
+exec "$(python3 -c 'import sys; print(sys.executable)')" "$here/../kube-sim/test_sim.py"

@@ -15,6 +15,8 @@ for tool in kubectl python3 openssl curl; do
 	fi
 done
 
+# the interpreter itself, not a version-manager shim that costs a second per start
+PY=$(python3 -c 'import sys; print(sys.executable)')
 D=$(mktemp -d /tmp/kube-sim-test.XXXXXX)
 SIM_PID=
 ks_cleanup() {
@@ -33,7 +35,7 @@ trap 'exit 130' INT TERM
 # kubectl keeps its discovery cache under $HOME; give it a private one
 export HOME=$D/home KUBECONFIG=$D/kubeconfig
 mkdir -p "$HOME"
-python3 "$T_SRC/tests/kube-sim/kube-sim.py" --dir "$D" --ready-delay 0.4 --terminate-delay 0.4 \
+"$PY" "$T_SRC/tests/kube-sim/kube-sim.py" --dir "$D" --ready-delay 0.4 --terminate-delay 0.4 \
 	--log-interval 0.25 --bookmark-interval 1 --proxy >"$D/sim.log" 2>&1 &
 SIM_PID=$!
 # ready when the port file appears; give up early if the simulator died
@@ -68,7 +70,7 @@ check_eq "get deploy -n default shows web 3/3" "$(awk '$1=="web"{print $2}' <<<"
 out=$(k get nodes 2>&1)
 check_eq "get nodes lists 4 Ready nodes" "$(grep -c ' Ready ' <<<"$out")" "4"
 check "get nodes shows the control-plane role" grep -qE '^sim-control-plane +Ready +control-plane' <<<"$out"
-n_json=$(k get pods -A -o json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]))')
+n_json=$(k get pods -A -o json | "$PY" -c 'import json,sys; d=json.load(sys.stdin); print(len(d["items"]))')
 n_tab=$(k get pods -A --no-headers | wc -l)
 check "get pods -A -o json parses and matches the table ($n_json items)" test "$n_json" = "$n_tab" -a "$n_json" -gt 10
 check_eq "get sts db -o jsonpath readyReplicas" "$(k get sts db -o jsonpath='{.status.readyReplicas}')" "2"
@@ -132,7 +134,7 @@ check "a wrong token fails with Unauthorized" bash -c '[ "$1" -ne 0 ] && grep -q
 check_eq "no credentials: HTTP 401" "$(admin -o /dev/null -w '%{http_code}' "$API/api/v1/pods")" "401"
 out=$(k --context sim-viewer delete pod crashy 2>&1)
 check "read-only user gets Forbidden on delete" grep -q 'Forbidden' <<<"$out"
-tunnels() { admin "$API/_sim/stats" | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("proxy CONNECT", 0))'; }
+tunnels() { admin "$API/_sim/stats" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["requests"].get("proxy CONNECT", 0))'; }
 t0=$(tunnels)
 out=$(k --context sim-proxy get nodes 2>&1)
 t1=$(tunnels)
@@ -151,15 +153,15 @@ check "get pods -w sees the new pod added and running" grep -q '^watched .*Runni
 
 # ---- paging, bookmarks, 410 Gone, dropped watches, faults (curl) ----
 page1=$(kc "$API/api/v1/pods?limit=5")
-cont=$(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["metadata"].get("continue",""))' "$page1")
+cont=$("$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["metadata"].get("continue",""))' "$page1")
 page2=$(kc "$API/api/v1/pods?limit=5&continue=$cont")
-dups=$(python3 -c '
+dups=$("$PY" -c '
 import json,sys
 a=[i["metadata"]["name"] for i in json.loads(sys.argv[1])["items"]]
 b=[i["metadata"]["name"] for i in json.loads(sys.argv[2])["items"]]
 print(len(a), len(b), len(set(a)&set(b)))' "$page1" "$page2")
 check_eq "limit/continue pages: 5 + 5 items, none repeated" "$dups" "5 5 0"
-rv=$(kc "$API/api/v1/namespaces/default/pods" | python3 -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
+rv=$(kc "$API/api/v1/namespaces/default/pods" | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["metadata"]["resourceVersion"])')
 out=$(kc "$API/api/v1/namespaces/default/pods?watch=1&resourceVersion=$rv&allowWatchBookmarks=true&timeoutSeconds=2")
 check "watch with allowWatchBookmarks gets a BOOKMARK" grep -q '"type":"BOOKMARK"' <<<"$out"
 admin -XPOST "$API/_sim/expire" -d '{}' >/dev/null
