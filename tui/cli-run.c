@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct run_flags {
 	int detach, rm, interactive, tty, read_only, sig_proxy;
@@ -193,30 +192,26 @@ static int parse_run(const char *cmd, const char *usage, const struct cli_opt *o
 	return -1;
 }
 
-/* --rm for an attached run: the monitor removes the container when it
- * exits; wait (briefly) for that so the caller never sees a leftover. */
-static void wait_removed(struct tug_endpoint *ep, const char *id)
-{
-	struct tug_err err = { 0 };
-	struct tug_action_opts rm = { .timeout_s = -1, .force = 1 };
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
-
-	for (int i = 0; i < 400; i++) {
-		json_t *j = NULL;
-		if (backend_inspect(ep, TUG_CONTAINER, id, &j, &err) < 0)
-			return;
-		json_decref(j);
-		nanosleep(&ts, NULL);
-	}
-	backend_action(ep, TUG_CONTAINER, id, TUG_ACT_REMOVE, &rm, &err);
-}
-
 static void remove_quietly(struct tug_endpoint *ep, const char *id)
 {
 	struct tug_err err = { 0 };
 	struct tug_action_opts rm = { .timeout_s = -1, .force = 1 };
 
 	backend_action(ep, TUG_CONTAINER, id, TUG_ACT_REMOVE, &rm, &err);
+}
+
+/* --rm for an attached run: the built-in runtime's monitor removes the
+ * container before it reports the exit; a driver that has not done so by
+ * now gets it done here, so the caller never sees a leftover. */
+static void ensure_removed(struct tug_endpoint *ep, const char *id)
+{
+	struct tug_err err = { 0 };
+	json_t *j = NULL;
+
+	if (backend_inspect(ep, TUG_CONTAINER, id, &j, &err) < 0)
+		return;
+	json_decref(j);
+	remove_quietly(ep, id);
 }
 
 /* Check the flags, then create the container: the shared first half of
@@ -296,7 +291,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (f.rm)
-		wait_removed(ep, id);
+		ensure_removed(ep, id);
 	rc = code;
 out:
 	built_release(&b);
