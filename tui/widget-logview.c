@@ -70,8 +70,9 @@ void logview_add(struct logview *lv, int stream, int64_t t, const char *s, size_
 	l->time_ns = t;
 	lv->n++;
 	lv->bytes += n;
-	/* a reader scrolled back keeps looking at the same lines */
-	if (lv->scroll && lv->scroll + 1 < lv->n)
+	/* a reader scrolled back, or not following, keeps looking at the
+	 * same lines */
+	if ((lv->scroll || !lv->follow) && lv->scroll + 1 < lv->n)
 		lv->scroll++;
 }
 
