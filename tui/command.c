@@ -126,9 +126,14 @@ char **command_complete(void *ctx, const char *text)
 		for (int i = 0; i < c->nviews; i++)
 			if (!strncmp(c->views[i]->name, text, tl))
 				push(&out, &n, c->views[i]->name);
-		for (int i = 0; verbs[i]; i++)
-			if (!strncmp(verbs[i], text, tl) && strcmp(verbs[i], "q"))
-				push(&out, &n, verbs[i]);
+		for (int i = 0; verbs[i]; i++) {
+			if (strncmp(verbs[i], text, tl) || !strcmp(verbs[i], "q"))
+				continue;
+			/* verbs that take an argument complete with the space */
+			int arg = !strcmp(verbs[i], "ctx") || !strcmp(verbs[i], "theme") || !strcmp(verbs[i], "filter");
+			snprintf(buf, sizeof(buf), "%s%s", verbs[i], arg ? " " : "");
+			push(&out, &n, buf);
+		}
 		return out;
 	}
 	const char *arg = sp + 1;

@@ -33,8 +33,21 @@ static size_t build(struct console *c, struct help_line *out, size_t max)
 	ADD(.section = "Everywhere");
 	for (int a = 1; a < ACT_COUNT; a++)
 		if (keymap_action_scope((enum action)a) == SC_GLOBAL && c->cfg.keys.keys[a][0] &&
-		    (a < ACT_VIEW1 + c->nviews || a > ACT_VIEW9))
+		    (a < ACT_VIEW1 || a > ACT_VIEW9))
 			ADD(.a = (enum action)a);
+	{
+		/* the view keys on one line: "1..5 views: Containers, Images..." */
+		static char views[256];
+		size_t o = 0;
+		char k[16];
+		o += (size_t)snprintf(views + o, sizeof(views) - o, "%-14s ", "");
+		for (int i = 0; i < c->nviews && o < sizeof(views); i++)
+			o += (size_t)snprintf(views + o, sizeof(views) - o, "%s%s %s", i ? ", " : "",
+					      keymap_key_name(c->cfg.keys.keys[ACT_VIEW1 + i][0], k, sizeof(k)),
+					      c->views[i]->title);
+		memcpy(views, "views", 5);
+		ADD(.text = views);
+	}
 	ADD(.section = "Logs (l) and inspect (Enter)");
 	for (const enum action *a = pager; *a != ACT_NONE; a++)
 		if (*a != ACT_LOGS)
@@ -50,7 +63,7 @@ void help_draw(struct console *c, WINDOW *w, int h, int wd)
 {
 	struct help_line lines[160];
 	size_t n = build(c, lines, 160);
-	int bw = wd - 4 > 96 ? 96 : wd - 4, bh = h - 2, by = 1, bx = (wd - bw) / 2;
+	int bw = wd - 4 > 112 ? 112 : wd - 4, bh = h - 2, by = 1, bx = (wd - bw) / 2;
 	int cols = bw >= 90 ? 2 : 1, colw = (bw - 4) / cols, rows = bh - 2;
 	char keys[64], title[96];
 	size_t i = (size_t)c->help_top;

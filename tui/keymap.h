@@ -27,7 +27,7 @@ enum scope {
 #define KEYMAP_ACTIONS(X) \
 	X(QUIT, "quit", SC_GLOBAL, "quit the console") \
 	X(HELP, "help", SC_GLOBAL, "show the keys of this view") \
-	X(COMMAND, "command", SC_GLOBAL, "command mode (:containers, :theme NAME, :q)") \
+	X(COMMAND, "command", SC_GLOBAL, "command mode (:help lists)") \
 	X(NEXT_VIEW, "next-view", SC_GLOBAL, "next view") \
 	X(PREV_VIEW, "prev-view", SC_GLOBAL, "previous view") \
 	X(VIEW1, "view-1", SC_GLOBAL, "view 1 (containers)") \
@@ -46,14 +46,14 @@ enum scope {
 	X(BOTTOM, "bottom", SC_TABLE | SC_PAGER, "go to the bottom") \
 	X(PAGE_UP, "page-up", SC_TABLE | SC_PAGER, "page up") \
 	X(PAGE_DOWN, "page-down", SC_TABLE | SC_PAGER, "page down") \
-	X(FILTER, "filter", SC_TABLE, "filter rows (substring, or a regex)") \
-	X(MARK, "mark", SC_TABLE, "mark the row for a bulk action") \
+	X(FILTER, "filter", SC_TABLE, "filter: text, or a regex") \
+	X(MARK, "mark", SC_TABLE, "mark rows for bulk actions") \
 	X(SORT_NEXT, "sort-next", SC_TABLE, "sort by the next column") \
 	X(SORT_PREV, "sort-prev", SC_TABLE, "sort by the previous column") \
 	X(SORT_REVERSE, "sort-reverse", SC_TABLE, "reverse the sort order") \
 	X(INSPECT, "inspect", SC_TABLE, "inspect: the full object") \
-	X(CLEAR, "clear", SC_TABLE | SC_PAGER, "clear filter and marks / close") \
-	X(SHOW_ALL, "show-all", SC_TABLE, "show or hide stopped containers") \
+	X(CLEAR, "clear", SC_TABLE | SC_PAGER, "clear filter, marks / close") \
+	X(SHOW_ALL, "show-all", SC_TABLE, "hide/show stopped containers") \
 	X(START, "start", SC_RESOURCE, "start") \
 	X(STOP, "stop", SC_RESOURCE, "stop (SIGTERM, then SIGKILL)") \
 	X(RESTART, "restart", SC_RESOURCE, "restart") \
@@ -61,7 +61,7 @@ enum scope {
 	X(REMOVE, "remove", SC_TABLE, "remove (asks first)") \
 	X(PAUSE, "pause", SC_RESOURCE, "pause / unpause") \
 	X(LOGS, "logs", SC_RESOURCE, "logs full-screen") \
-	X(EXEC, "exec", SC_RESOURCE, "shell in the container (/bin/sh)") \
+	X(EXEC, "exec", SC_RESOURCE, "shell in the container") \
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
 	X(SEARCH, "search", SC_PAGER, "search") \

@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const enum action help_hints[] = { ACT_DOWN, ACT_UP, ACT_CLEAR, ACT_NONE };
 static const enum action pager_hints[] = { ACT_SEARCH, ACT_NEXT_MATCH, ACT_PREV_MATCH, ACT_WRAP,
 					    ACT_CLEAR, ACT_NONE };
 static const enum action logs_hints[] = { ACT_FOLLOW, ACT_SEARCH, ACT_NEXT_MATCH, ACT_TIMESTAMPS,
@@ -81,7 +80,8 @@ void statusbar_draw(struct console *c)
 	static const enum action dlg[] = { ACT_NONE };
 	switch (c->mode) {
 	case MODE_HELP:
-		acts = help_hints;
+		ui_role(w, ROLE_HINT);
+		ui_put(w, 0, 0, wd, "j/k scroll  Esc or ? close");
 		break;
 	case MODE_PAGER:
 		acts = c->pager.logs ? logs_hints : pager_hints;

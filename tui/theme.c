@@ -498,15 +498,32 @@ int theme_rgb_to_256(uint32_t rgb)
 
 int theme_rgb_to_basic(uint32_t rgb, int ncolors)
 {
-	int best = 0, bd = -1;
+	int r = (int)(rgb >> 16) & 255, g = (int)(rgb >> 8) & 255, b = (int)rgb & 255;
+	int mx = r > g ? (r > b ? r : b) : (g > b ? g : b);
+	int mn = r < g ? (r < b ? r : b) : (g < b ? g : b);
+	int lum = (2 * r + 5 * g + b) / 8;
+	int best = 1, bd = -1;
 
-	for (int i = 0; i < ncolors && i < 16; i++) {
-		int d = dist2(rgb, basic_rgb[i]);
+	/* greys (and near-greys like slate blue-grey) go by lightness: the
+	 * nearest basic colour by distance would often be a loud one */
+	if (mx - mn < 64 || mx < 48) {
+		if (ncolors >= 16)
+			return lum < 48 ? 0 : lum < 150 ? 8 : lum < 220 ? 7 : 15;
+		return lum < 110 ? 0 : 7;
+	}
+	/* a colour: compare hues at full intensity */
+	uint32_t norm = (uint32_t)(r * 255 / mx) << 16 | (uint32_t)(g * 255 / mx) << 8 | (uint32_t)(b * 255 / mx);
+	for (int i = 1; i <= 6; i++) {
+		uint32_t ref = basic_rgb[i + 8]; /* the pure bright hues */
+		int d = dist2(norm, ref);
 		if (bd < 0 || d < bd) {
 			bd = d;
 			best = i;
 		}
 	}
+	/* light colours take the bright variant where there is one */
+	if (ncolors >= 16 && lum >= 150)
+		best += 8;
 	return best;
 }
 
