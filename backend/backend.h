@@ -150,6 +150,7 @@ struct tug_exec_opts {
 	const char *user;
 	int tty, interactive;
 	const char *container; /* pods: which container */
+	int detach;            /* return once the process runs (exec -d) */
 };
 
 /* Log streams: non-blocking, driven by the caller's event loop. */

@@ -1,0 +1,449 @@
+/* spawn.c - clone the container's init and run its command.
+ *
+ * Parent (the monitor) and child talk over a SOCK_SEQPACKET pair:
+ *   parent -> child  'G'            cgroup joined, go on
+ *   child  -> parent 'T' + fd       the pty master (with a tty)
+ *   child  -> parent 'E' + err      setup failed: code and message
+ *   EOF (CLOEXEC at execve)         the command is running
+ * so a bad working dir or a missing command comes back as a message and
+ * docker's exit codes (125 runtime, 126 cannot run, 127 not found). */
+#include "runtime/cgroup.h"
+#include "runtime/container.h"
+#include "runtime/secure.h"
+#include "util/fs.h"
+#include "util/str.h"
+#include "util/trace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static void send_fd(int sock, char tag, int fd)
+{
+	struct msghdr msg = { 0 };
+	struct iovec iov = { &tag, 1 };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct cmsghdr *c;
+
+	memset(cbuf, 0, sizeof(cbuf));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+/* Receive one message; *fd gets a passed descriptor or -1. */
+static ssize_t recv_msg(int sock, void *buf, size_t size, int *fd)
+{
+	struct msghdr msg = { 0 };
+	struct iovec iov = { buf, size };
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	ssize_t n;
+
+	*fd = -1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	do
+		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n > 0) {
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+		if (c && c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	}
+	return n;
+}
+
+static void __attribute__((noreturn)) child_fail(int sock, struct tug_err *err)
+{
+	char buf[sizeof(err->msg) + 8];
+	int code = err->code;
+	size_t n = strlen(err->msg);
+
+	buf[0] = 'E';
+	memcpy(buf + 1, &code, sizeof(int));
+	memcpy(buf + 1 + sizeof(int), err->msg, n);
+	while (send(sock, buf, 1 + sizeof(int) + n, MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+	_exit(code == TUG_E_CMD_NOTFOUND ? 127 : code == TUG_E_CANNOT_RUN ? 126 : 125);
+}
+
+static int loopback_up(struct tug_err *err)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (s < 0)
+		return tug_errno(err, "socket for loopback");
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0 ||
+	    (ifr.ifr_flags |= IFF_UP | IFF_RUNNING, ioctl(s, SIOCSIFFLAGS, &ifr) < 0)) {
+		tug_errno(err, "bring up loopback");
+		close(s);
+		return -1;
+	}
+	close(s);
+	return 0;
+}
+
+/* Resolve "user[:group]" against the container's /etc/passwd and
+ * /etc/group (we are inside its root now). */
+static int resolve_user(const char *spec, uid_t *uid, gid_t *gid, gid_t *groups, int *ngroups,
+			const char **home, struct tug_err *err)
+{
+	char u[256] = "", g[256] = "", *colon, *end;
+	struct passwd *pw = NULL;
+	int max = *ngroups;
+
+	*uid = 0;
+	*gid = 0;
+	*ngroups = 0;
+	*home = "/root";
+	if (spec && *spec) {
+		snprintf(u, sizeof(u), "%s", spec);
+		colon = strchr(u, ':');
+		if (colon) {
+			*colon = '\0';
+			snprintf(g, sizeof(g), "%s", colon + 1);
+		}
+	} else {
+		snprintf(u, sizeof(u), "0");
+	}
+	{
+		unsigned long v = strtoul(u, &end, 10);
+		FILE *f = fopen("/etc/passwd", "re");
+		if (*u && !*end) {
+			*uid = (uid_t)v;
+			*gid = (gid_t)v; /* docker: a numeric uid without passwd entry gets gid 0? keep passwd's */
+			*gid = 0;
+			if (f)
+				while ((pw = fgetpwent(f)))
+					if (pw->pw_uid == *uid)
+						break;
+		} else {
+			if (f)
+				while ((pw = fgetpwent(f)))
+					if (!strcmp(pw->pw_name, u))
+						break;
+			if (!pw) {
+				if (f)
+					fclose(f);
+				return tug_errf(err, TUG_E_GENERIC,
+						"unable to find user %s: no matching entries in passwd file", u);
+			}
+			*uid = pw->pw_uid;
+		}
+		if (pw) {
+			*gid = pw->pw_gid;
+			*home = xstrdup(pw->pw_dir);
+			snprintf(u, sizeof(u), "%s", pw->pw_name);
+		}
+		if (f)
+			fclose(f);
+	}
+	if (*g) {
+		unsigned long v = strtoul(g, &end, 10);
+		if (!*end) {
+			*gid = (gid_t)v;
+		} else {
+			FILE *f = fopen("/etc/group", "re");
+			struct group *gr = NULL;
+			if (f)
+				while ((gr = fgetgrent(f)))
+					if (!strcmp(gr->gr_name, g))
+						break;
+			if (!gr) {
+				if (f)
+					fclose(f);
+				return tug_errf(err, TUG_E_GENERIC,
+						"unable to find group %s: no matching entries in group file", g);
+			}
+			*gid = gr->gr_gid;
+			fclose(f);
+		}
+	}
+	/* supplementary groups that list the user by name */
+	{
+		FILE *f = fopen("/etc/group", "re");
+		struct group *gr;
+		if (f) {
+			while ((gr = fgetgrent(f)) && *ngroups < max)
+				for (char **m = gr->gr_mem; m && *m; m++)
+					if (!strcmp(*m, u) && gr->gr_gid != *gid)
+						groups[(*ngroups)++] = gr->gr_gid;
+			fclose(f);
+		}
+	}
+	return 0;
+}
+
+static const char *env_get(char **env, const char *key)
+{
+	size_t kl = strlen(key);
+	for (; env && *env; env++)
+		if (!strncmp(*env, key, kl) && (*env)[kl] == '=')
+			return *env + kl + 1;
+	return NULL;
+}
+
+static char **env_with(char **env, const char *kv)
+{
+	size_t n = 0, kl = strcspn(kv, "=");
+	char **out;
+
+	for (char **p = env; p && *p; p++) {
+		if (!strncmp(*p, kv, kl) && (*p)[kl] == '=')
+			return env; /* the user's value wins */
+		n++;
+	}
+	out = xcalloc(n + 2, sizeof(char *));
+	memcpy(out, env, n * sizeof(char *));
+	out[n] = (char *)kv;
+	return out;
+}
+
+/* Find argv0 in $PATH as docker does before exec, for a clear 127. */
+static int lookup_cmd(const char *cmd, char **env, char *out, size_t size, struct tug_err *err)
+{
+	const char *path;
+	char buf[4096], *save = NULL;
+	struct stat st;
+	int found_noexec = 0;
+
+	if (strchr(cmd, '/')) {
+		if (stat(cmd, &st) < 0)
+			return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": stat %s: no such file or directory", cmd, cmd);
+		if (S_ISDIR(st.st_mode) || access(cmd, X_OK) < 0)
+			return tug_errf(err, TUG_E_CANNOT_RUN, "exec: \"%s\": permission denied", cmd);
+		snprintf(out, size, "%s", cmd);
+		return 0;
+	}
+	path = env_get(env, "PATH");
+	snprintf(buf, sizeof(buf), "%s", path ? path : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+	for (char *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(out, size, "%s/%s", *d ? d : ".", cmd);
+		if (stat(out, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			if (access(out, X_OK) == 0)
+				return 0;
+			found_noexec = 1;
+		}
+	}
+	if (found_noexec)
+		return tug_errf(err, TUG_E_CANNOT_RUN, "exec: \"%s\": permission denied", cmd);
+	return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": executable file not found in $PATH", cmd);
+}
+
+static struct secure_filter g_filter;
+static int g_filter_ready;
+
+int ctr_security_prepare(struct rt *rt, struct tug_err *err)
+{
+	char dir[PATH_MAX];
+
+	if (g_filter_ready)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/cache", rt->root);
+	if (secure_cap_last(err) < 0)
+		return -1;
+	if (secure_filter_prepare(&g_filter, dir, secure_default_caps(), err) < 0)
+		return tug_err_wrap(err, "seccomp profile");
+	g_filter_ready = 1;
+	return 0;
+}
+
+/* Shared by the container's init and `tug exec`: user, workdir, env,
+ * hardening and execve. Returns only on failure. */
+int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *workdir,
+		     const char *user, int tty, struct tug_err *err)
+{
+	uid_t uid;
+	gid_t gid, groups[64];
+	int ngroups = 64;
+	const char *home;
+	char path[PATH_MAX], *hostname_env = NULL;
+
+	if (resolve_user(user, &uid, &gid, groups, &ngroups, &home, err) < 0)
+		return -1;
+	if (workdir && *workdir) {
+		if (fs_mkdir_p(workdir, 0755, err) < 0 || chdir(workdir) < 0) {
+			tug_errf(err, TUG_E_GENERIC, "cannot use working directory %s: %s", workdir,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	if (s && s->hostname) {
+		size_t n = strlen(s->hostname) + 10;
+		hostname_env = xmalloc(n);
+		snprintf(hostname_env, n, "HOSTNAME=%s", s->hostname);
+		env = env_with(env, hostname_env);
+	}
+	{
+		size_t n = strlen(home) + 6;
+		char *h = xmalloc(n);
+		snprintf(h, n, "HOME=%s", home);
+		env = env_with(env, h);
+	}
+	if (tty)
+		env = env_with(env, "TERM=xterm");
+	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
+		return -1;
+	{
+		struct secure_opts so;
+		if (secure_opts_init(&so, err) < 0)
+			return -1;
+		so.set_ids = 1;
+		so.uid = uid;
+		so.gid = gid;
+		so.groups = groups;
+		so.ngroups = (size_t)ngroups;
+		so.seccomp = g_filter_ready ? &g_filter : NULL;
+		if (!so.seccomp)
+			return tug_errf(err, TUG_E_GENERIC, "internal error: seccomp profile not prepared");
+		if (secure_enter(&so, err) < 0)
+			return -1;
+	}
+	trace_mark("child: execve");
+	execve(path, argv, env);
+	if (errno == ENOENT)
+		return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": no such file or directory", argv[0]);
+	return tug_errf(err, TUG_E_CANNOT_RUN, "exec: \"%s\": %s", argv[0], strerror(errno));
+}
+
+static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec *s,
+						  struct spawn_io *io, int sock)
+{
+	struct tug_err err = { 0 };
+	char go;
+	int ptmx = -1;
+	sigset_t none;
+
+	/* the monitor blocks SIGCHLD for its signalfd; the command must not
+	 * inherit that mask */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (read(sock, &go, 1) != 1 || go != 'G')
+		_exit(125);
+	/* the parent put us in the container's cgroup: make it our root */
+	unshare(CLONE_NEWCGROUP);
+	trace_mark("child: go");
+	if (!s->tty) {
+		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
+			tug_errno(&err, "set up stdio");
+			child_fail(sock, &err);
+		}
+	}
+	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
+		child_fail(sock, &err);
+	trace_mark("child: rootfs ready");
+	if (!s->net_host && loopback_up(&err) < 0)
+		child_fail(sock, &err);
+	if (ptmx >= 0) {
+		send_fd(sock, 'T', ptmx);
+		close(ptmx);
+	}
+	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, &err);
+	child_fail(sock, &err);
+}
+
+pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct tug_err *err)
+{
+	int sv[2];
+	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
+	pid_t pid;
+	char buf[sizeof(err->msg) + 16];
+
+	io->ptmx = -1;
+	io->mntns = -1;
+	if (!s->net_host)
+		flags |= CLONE_NEWNET;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return tug_errno(err, "socketpair");
+	trace_mark("spawn: clone");
+	/* a raw clone with no stack behaves like fork() into new namespaces */
+	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+	if (pid < 0) {
+		tug_errno(err, "create the container's namespaces");
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		child_main(rt, s, io, sv[1]);
+	}
+	close(sv[1]);
+	{
+		char ns[64];
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
+		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
+	}
+	trace_mark("spawn: cloned");
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 ||
+	    (write(sv[0], "G", 1) != 1 && tug_errno(err, "start container"))) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
+		close(sv[0]);
+		return -1;
+	}
+	trace_mark("spawn: cgroup joined");
+	for (;;) {
+		int fd;
+		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
+		if (n <= 0)
+			break; /* EOF: execve succeeded */
+		if (buf[0] == 'T') {
+			io->ptmx = fd;
+			continue;
+		}
+		if (fd >= 0)
+			close(fd);
+		if (buf[0] == 'E' && n >= (ssize_t)(1 + sizeof(int))) {
+			int code;
+			memcpy(&code, buf + 1, sizeof(int));
+			buf[n] = '\0';
+			tug_errf(err, code, "%s", buf + 1 + sizeof(int));
+		} else {
+			tug_errf(err, TUG_E_GENERIC, "container setup failed");
+		}
+		waitpid(pid, NULL, 0);
+		if (io->ptmx >= 0)
+			close(io->ptmx);
+		io->ptmx = -1;
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
+		close(sv[0]);
+		return -1;
+	}
+	trace_mark("spawn: exec seen");
+	close(sv[0]);
+	return pid;
+}
