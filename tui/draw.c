@@ -174,6 +174,66 @@ void ui_fill(WINDOW *w, int y, int x, int n)
 		mvwhline(w, y, x, ' ', n);
 }
 
+/* A cell holding a box-drawing character in the window's current
+ * attributes. Unicode itself, not the terminal's line-drawing set: that
+ * one goes through SO/SI switching some terminals and multiplexers mangle. */
+static cchar_t *box_cell(WINDOW *w, wchar_t c, cchar_t *cc)
+{
+	wchar_t ws[2] = { c, 0 };
+	attr_t a;
+	short p;
+	int ep = 0;
+
+	wattr_get(w, &a, &p, &ep);
+	setcchar(cc, ws, a, (short)ep, &ep);
+	return cc;
+}
+
+void ui_hline(WINDOW *w, int y, int x, int n)
+{
+	cchar_t cc;
+
+	if (n <= 0)
+		return;
+	if (ui_glyphs.utf8)
+		mvwhline_set(w, y, x, box_cell(w, L'─', &cc), n);
+	else
+		mvwhline(w, y, x, ACS_HLINE, n);
+}
+
+void ui_vline(WINDOW *w, int y, int x, int n)
+{
+	cchar_t cc;
+
+	if (n <= 0)
+		return;
+	if (ui_glyphs.utf8)
+		mvwvline_set(w, y, x, box_cell(w, L'│', &cc), n);
+	else
+		mvwvline(w, y, x, ACS_VLINE, n);
+}
+
+void ui_box(WINDOW *w, int y, int x, int h, int wd)
+{
+	cchar_t cc;
+
+	ui_hline(w, y, x, wd);
+	ui_hline(w, y + h - 1, x, wd);
+	ui_vline(w, y, x, h);
+	ui_vline(w, y, x + wd - 1, h);
+	if (ui_glyphs.utf8) {
+		mvwadd_wch(w, y, x, box_cell(w, L'┌', &cc));
+		mvwadd_wch(w, y, x + wd - 1, box_cell(w, L'┐', &cc));
+		mvwadd_wch(w, y + h - 1, x, box_cell(w, L'└', &cc));
+		mvwadd_wch(w, y + h - 1, x + wd - 1, box_cell(w, L'┘', &cc));
+	} else {
+		mvwaddch(w, y, x, ACS_ULCORNER);
+		mvwaddch(w, y, x + wd - 1, ACS_URCORNER);
+		mvwaddch(w, y + h - 1, x, ACS_LLCORNER);
+		mvwaddch(w, y + h - 1, x + wd - 1, ACS_LRCORNER);
+	}
+}
+
 void ui_glyph(WINDOW *w, int y, int x, const char *g)
 {
 	ui_put(w, y, x, 2, g);

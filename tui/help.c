@@ -12,10 +12,11 @@ struct help_line {
 };
 
 static const char *const commands_help[] = {
-	":containers :images :networks :volumes :pods   switch view",
-	":ctx NAME       switch endpoint (local, or a kube context)",
+	":VIEW           switch view (:containers, :pods...)",
+	":ctx NAME       endpoint: local, or a kube context",
 	":theme NAME     switch theme (Tab completes)",
-	":filter TEXT    filter the table      :readonly   show the mode",
+	":filter TEXT    filter the table",
+	":readonly       is read-only mode on?",
 	":q              quit",
 };
 
@@ -36,16 +37,13 @@ static size_t build(struct console *c, struct help_line *out, size_t max)
 		    (a < ACT_VIEW1 || a > ACT_VIEW9))
 			ADD(.a = (enum action)a);
 	{
-		/* the view keys on one line: "1..5 views: Containers, Images..." */
-		static char views[256];
-		size_t o = 0;
-		char k[16];
-		o += (size_t)snprintf(views + o, sizeof(views) - o, "%-14s ", "");
-		for (int i = 0; i < c->nviews && o < sizeof(views); i++)
-			o += (size_t)snprintf(views + o, sizeof(views) - o, "%s%s %s", i ? ", " : "",
-					      keymap_key_name(c->cfg.keys.keys[ACT_VIEW1 + i][0], k, sizeof(k)),
-					      c->views[i]->title);
-		memcpy(views, "views", 5);
+		/* the view keys on one line: "views  1..5" */
+		static char views[64];
+		char a[16], b[16];
+		snprintf(views, sizeof(views), "%-14s %s..%s (and Tab, S-Tab)",
+			 keymap_key_name(c->cfg.keys.keys[ACT_VIEW1][0], a, sizeof(a)), "",
+			 keymap_key_name(c->cfg.keys.keys[ACT_VIEW1 + c->nviews - 1][0], b, sizeof(b)));
+		snprintf(views, sizeof(views), "%-14s %s..%s  views (also Tab, S-Tab)", "views", a, b);
 		ADD(.text = views);
 	}
 	ADD(.section = "Logs (l) and inspect (Enter)");
@@ -73,20 +71,25 @@ void help_draw(struct console *c, WINDOW *w, int h, int wd)
 	ui_role(w, ROLE_DIALOG);
 	for (int r = 0; r < bh; r++)
 		ui_fill(w, by + r, bx, bw);
-	mvwhline(w, by, bx, ACS_HLINE, bw);
-	mvwhline(w, by + bh - 1, bx, ACS_HLINE, bw);
-	mvwvline(w, by, bx, ACS_VLINE, bh);
-	mvwvline(w, by, bx + bw - 1, ACS_VLINE, bh);
-	mvwaddch(w, by, bx, ACS_ULCORNER);
-	mvwaddch(w, by, bx + bw - 1, ACS_URCORNER);
-	mvwaddch(w, by + bh - 1, bx, ACS_LLCORNER);
-	mvwaddch(w, by + bh - 1, bx + bw - 1, ACS_LRCORNER);
+	ui_box(w, by, bx, bh, bw);
 	ui_role(w, ROLE_DIALOG_TITLE);
 	snprintf(title, sizeof(title), " Help: %s keys (Esc closes) ", c->views[c->view]->title);
 	ui_put(w, by, bx + 2, bw - 4, title);
-	/* fill column by column so sections read top to bottom */
+	/* fill column by column so sections read top to bottom; break the
+	 * columns between sections where that fits */
+	size_t brk = (size_t)rows;
+	if (cols == 2) {
+		for (size_t k = i + (n - i + 1) / 2; k < n && k - i <= (size_t)rows; k++)
+			if (lines[k].section) {
+				brk = k - i;
+				break;
+			}
+		if (brk > (size_t)rows)
+			brk = (size_t)rows;
+	}
 	for (int col = 0; col < cols; col++) {
-		for (int r = 0; r < rows && i < n; r++, i++) {
+		int limit = col == 0 ? (int)brk : rows;
+		for (int r = 0; r < limit && i < n; r++, i++) {
 			int y = by + 1 + r, x = bx + 2 + col * colw;
 			if (lines[i].section) {
 				if (r == rows - 1)

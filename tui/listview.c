@@ -724,7 +724,7 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 	const struct tug_obj *o = listview_selected(lv);
 	char rule[512];
 	ui_role(w, ROLE_BORDER);
-	mvwhline(w, dy, 0, ACS_HLINE, wd);
+	ui_hline(w, dy, 0, wd);
 	if (o) {
 		snprintf(rule, sizeof(rule), " %s ", o->name ? o->name : o->id);
 		ui_role(w, ROLE_TITLE);
@@ -747,7 +747,7 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 		int gw = wd * 2 / 5;
 		draw_graphs(lv, w, dy, 0, dh, gw, o);
 		ui_role(w, ROLE_BORDER);
-		mvwvline(w, dy, gw, ACS_VLINE, dh);
+		ui_vline(w, dy, gw, dh);
 		draw_logs(lv, w, dy, gw + 1, dh, wd - gw - 1);
 	} else {
 		int gh = dh / 2 > 6 ? 6 : dh / 2;

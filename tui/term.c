@@ -141,6 +141,11 @@ int term_start(struct console *c, struct tug_err *err)
 	if (!isatty(0) || !isatty(1))
 		return tug_errf(err, TUG_E_INVALID, "the console needs a terminal; use the CLI "
 				"(tug ps, tug images...) in scripts");
+	/* In a UTF-8 locale draw lines as Unicode, not through the terminal's
+	 * alternate character set: its SO/SI switching is what multiplexers
+	 * and some SSH clients garble. */
+	if (ui_glyphs.utf8)
+		setenv("NCURSES_NO_UTF8_ACS", "1", 0);
 	screen = newterm(term && *term ? term : "vt100", stdout, stdin);
 	if (!screen)
 		return tug_errf(err, TUG_E_INVALID, "terminal type '%s' is unknown to terminfo; "

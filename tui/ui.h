@@ -42,6 +42,11 @@ int ui_width(const char *s);
 int ui_put_right(WINDOW *w, int y, int x, int maxw, const char *s);
 /* Fill a row segment with spaces in the current attributes. */
 void ui_fill(WINDOW *w, int y, int x, int n);
+/* Lines and boxes: Unicode box drawing in a UTF-8 locale, the
+ * terminal's line-drawing set (or ASCII) otherwise. */
+void ui_hline(WINDOW *w, int y, int x, int n);
+void ui_vline(WINDOW *w, int y, int x, int n);
+void ui_box(WINDOW *w, int y, int x, int h, int wd);
 /* Draw one glyph string (a single cell) at y,x. */
 void ui_glyph(WINDOW *w, int y, int x, const char *g);
 

@@ -119,15 +119,7 @@ void dialog_draw(struct dialog *d, WINDOW *w, int y, int x, int h, int wd)
 	ui_role(w, ROLE_DIALOG);
 	for (int r = 0; r < bh; r++)
 		ui_fill(w, by + r, bx, bw);
-	/* a plain frame: ACS lines work in every locale */
-	mvwhline(w, by, bx, ACS_HLINE, bw);
-	mvwhline(w, by + bh - 1, bx, ACS_HLINE, bw);
-	mvwvline(w, by, bx, ACS_VLINE, bh);
-	mvwvline(w, by, bx + bw - 1, ACS_VLINE, bh);
-	mvwaddch(w, by, bx, ACS_ULCORNER);
-	mvwaddch(w, by, bx + bw - 1, ACS_URCORNER);
-	mvwaddch(w, by + bh - 1, bx, ACS_LLCORNER);
-	mvwaddch(w, by + bh - 1, bx + bw - 1, ACS_LRCORNER);
+	ui_box(w, by, bx, bh, bw);
 	ui_role(w, ROLE_DIALOG_TITLE);
 	{
 		char t[160];
