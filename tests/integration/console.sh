@@ -41,7 +41,12 @@ all_ascii() { ! con_screen "$1" | LC_ALL=C grep -Pq '[\x80-\xff]'; }
 has_braille() { con_screen "$1" | grep -q '[⡀-⣿]'; }
 # row N ("$" = last) of the screen matches
 row_has() { con_screen "$1" | sed -n "$2p" | grep -Eq -- "$3"; }
-row_fits() { con_screen "$1" | awk -v w="$2" '{ if (length($0) > w) exit 1 }'; }
+row_fits() {
+	local l LC_ALL=C.UTF-8 # ${#l} counts characters
+	while IFS= read -r l; do
+		[ "${#l}" -le "$2" ] || return 1
+	done < <(con_screen "$1")
+}
 # a "tick N at EPOCH" line printed at or after EPOCH is on screen
 log_after() { con_screen main | grep -Eo 'tick [0-9]+ at [0-9]+' | awk -v t="$1" '$4 >= t { f = 1 } END { exit !f }'; }
 
