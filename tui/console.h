@@ -31,6 +31,7 @@ struct view_ops {
 	enum tug_kind kind;
 	unsigned scopes;        /* keymap scopes besides SC_GLOBAL */
 	const enum action *actions; /* what the view does, for help; ends with ACT_NONE */
+	const void *spec;       /* the view's own description (list views: listview_spec) */
 	void *(*init)(struct console *c, int index);
 	void (*free)(void *v);
 	/* An action (or ACT_NONE with the raw key); returns 1 when used. */

@@ -107,6 +107,16 @@ size_t ui_decode(const char *s, size_t n, wchar_t *wc, int *cols)
 	return len;
 }
 
+void ui_addwc(WINDOW *w, wchar_t wc)
+{
+	if (wc < 0x80) {
+		waddch(w, (chtype)wc);
+	} else {
+		wchar_t ws[2] = { wc, 0 };
+		waddnwstr(w, ws, 1);
+	}
+}
+
 int ui_putn(WINDOW *w, int y, int x, int maxw, const char *s, size_t n)
 {
 	int used = 0, cols;
@@ -123,16 +133,9 @@ int ui_putn(WINDOW *w, int y, int x, int maxw, const char *s, size_t n)
 			continue;
 		if (used + cols > maxw)
 			break;
-		if (cols == 0) {
-			/* combining mark: attach to the previous cell */
-			continue;
-		}
-		if (wc < 0x80) {
-			waddch(w, (chtype)wc);
-		} else {
-			wchar_t ws[2] = { wc, 0 };
-			waddnwstr(w, ws, 1);
-		}
+		if (cols == 0)
+			continue; /* a combining mark: dropped, the base stays */
+		ui_addwc(w, wc);
 		used += cols;
 	}
 	return used;

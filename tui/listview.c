@@ -20,6 +20,11 @@ struct listview *listview_new(struct console *c, int index, const struct listvie
 	return lv;
 }
 
+void *listview_init(struct console *c, int index)
+{
+	return listview_new(c, index, c->views[index]->spec);
+}
+
 void listview_free(void *v)
 {
 	struct listview *lv = v;
@@ -33,6 +38,19 @@ void listview_free(void *v)
 	free(lv->busy);
 	sample_set_release(&lv->samples);
 	free(lv);
+}
+
+const enum action listview_plain_actions[] = {
+	ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
+	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
+};
+
+const enum action *listview_plain_hints(void *v)
+{
+	static const enum action h[] = { ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT,
+					 ACT_COMMAND, ACT_NONE };
+	(void)v;
+	return h;
 }
 
 struct table *listview_table(void *v)

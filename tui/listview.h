@@ -44,6 +44,8 @@ struct listview {
 };
 
 struct listview *listview_new(struct console *c, int index, const struct listview_spec *spec);
+/* init for a view whose ops carry .spec = &its listview_spec */
+void *listview_init(struct console *c, int index);
 void listview_free(void *v);
 void listview_tick(struct console *c, void *v, enum tick t);
 void listview_update(struct console *c, void *v, struct job *j);
@@ -70,9 +72,14 @@ int obj_users_text(const struct tug_obj *o, char *buf, size_t size);
 /* A string field of the raw object ("Driver"), or NULL. */
 const char *obj_raw_str(const struct tug_obj *o, const char *key);
 
+/* Keys of a view with no actions of its own (images, networks, volumes)
+ * for help, and its status-line hints. */
+extern const enum action listview_plain_actions[];
+const enum action *listview_plain_hints(void *v);
+
 /* The view_ops entries every list view shares. */
 #define LISTVIEW_OPS \
-	.free = listview_free, .update = listview_update, .draw = listview_draw, \
+	.init = listview_init, .free = listview_free, .update = listview_update, .draw = listview_draw, \
 	.tick = listview_tick, .click = listview_click, .table = listview_table, \
 	.busy = listview_busy, .mark_busy = listview_mark_busy
 

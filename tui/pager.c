@@ -46,6 +46,19 @@ void pager_json_colorize(const char *s, size_t n, unsigned char *roles)
 	}
 }
 
+static void show(struct console *c, const char *title, int logs)
+{
+	struct pager *p = &c->pager;
+
+	snprintf(p->title, sizeof(p->title), "%s", title);
+	p->active = 1;
+	p->logs = logs;
+	p->searching = 0;
+	want_top = !logs; /* an object reads from its top, a log from its end */
+	c->mode = MODE_PAGER;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
 void pager_open_text(struct console *c, const char *title, const char *text, int json)
 {
 	struct pager *p = &c->pager;
@@ -62,26 +75,15 @@ void pager_open_text(struct console *c, const char *title, const char *text, int
 		logview_add(&p->text, 1, 0, s, len);
 		s += len + (nl ? 1 : 0);
 	}
-	snprintf(p->title, sizeof(p->title), "%s", title);
-	p->active = 1;
-	p->logs = 0;
-	p->searching = 0;
-	want_top = 1;
-	c->mode = MODE_PAGER;
-	c->dirty |= D_MAIN | D_STATUS;
+	show(c, title, 0);
 }
 
 void pager_open_logs(struct console *c)
 {
-	struct pager *p = &c->pager;
+	char title[300];
 
-	snprintf(p->title, sizeof(p->title), "Logs: %s", c->ls.name ? c->ls.name : c->ls.id);
-	p->active = 1;
-	p->logs = 1;
-	p->searching = 0;
-	want_top = 0;
-	c->mode = MODE_PAGER;
-	c->dirty |= D_MAIN | D_STATUS;
+	snprintf(title, sizeof(title), "Logs: %s", c->ls.name ? c->ls.name : c->ls.id);
+	show(c, title, 1);
 }
 
 void pager_close(struct console *c)

@@ -36,6 +36,8 @@ void ui_glyphs_set(int utf8);
 int ui_put(WINDOW *w, int y, int x, int maxw, const char *s);
 /* Same for n bytes of s. */
 int ui_putn(WINDOW *w, int y, int x, int maxw, const char *s, size_t n);
+/* Add one decoded character at the cursor. */
+void ui_addwc(WINDOW *w, wchar_t wc);
 /* Columns the string takes once drawn by ui_put (same rules). */
 int ui_width(const char *s);
 /* ui_put right-aligned so the text ends at column x+maxw. */

@@ -97,11 +97,6 @@ static const struct listview_spec spec = {
 	.rows = rows,
 };
 
-static void *init(struct console *c, int index)
-{
-	return listview_new(c, index, &spec);
-}
-
 static int startable(const struct tug_obj *o)
 {
 	return !obj_is_up(o);
@@ -182,7 +177,7 @@ const struct view_ops view_containers = {
 	.kind = TUG_CONTAINER,
 	.scopes = SC_TABLE | SC_RESOURCE,
 	.actions = actions,
-	.init = init,
+	.spec = &spec,
 	.key = key,
 	.hints = hints,
 	LISTVIEW_OPS,

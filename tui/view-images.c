@@ -57,11 +57,6 @@ static const struct listview_spec spec = {
 	.rows = rows,
 };
 
-static void *init(struct console *c, int index)
-{
-	return listview_new(c, index, &spec);
-}
-
 /* Rows are tags, not images: find the image behind a row by tag or id. */
 static const struct tug_obj *image_of(struct listview *lv, const char *row_id)
 {
@@ -109,28 +104,15 @@ static int key(struct console *c, void *v, enum action a, int k)
 	}
 }
 
-static const enum action actions[] = {
-	ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
-	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
-};
-
-static const enum action *hints(void *v)
-{
-	static const enum action h[] = { ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT,
-					 ACT_COMMAND, ACT_NONE };
-	(void)v;
-	return h;
-}
-
 const struct view_ops view_images = {
 	.name = "images",
 	.alias = "img",
 	.title = "Images",
 	.kind = TUG_IMAGE,
 	.scopes = SC_TABLE,
-	.actions = actions,
-	.init = init,
+	.actions = listview_plain_actions,
+	.spec = &spec,
 	.key = key,
-	.hints = hints,
+	.hints = listview_plain_hints,
 	LISTVIEW_OPS,
 };

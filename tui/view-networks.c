@@ -44,32 +44,15 @@ static const struct listview_spec spec = {
 	.rows = rows,
 };
 
-static void *init(struct console *c, int index)
-{
-	return listview_new(c, index, &spec);
-}
-
-static const enum action actions[] = {
-	ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
-	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
-};
-
-static const enum action *hints(void *v)
-{
-	static const enum action h[] = { ACT_REMOVE, ACT_INSPECT, ACT_FILTER, ACT_COMMAND, ACT_NONE };
-	(void)v;
-	return h;
-}
-
 const struct view_ops view_networks = {
 	.name = "networks",
 	.alias = "net",
 	.title = "Networks",
 	.kind = TUG_NETWORK,
 	.scopes = SC_TABLE,
-	.actions = actions,
-	.init = init,
+	.actions = listview_plain_actions,
+	.spec = &spec,
 	.key = listview_key,
-	.hints = hints,
+	.hints = listview_plain_hints,
 	LISTVIEW_OPS,
 };

@@ -62,11 +62,6 @@ static const struct listview_spec spec = {
 	.rows = rows,
 };
 
-static void *init(struct console *c, int index)
-{
-	return listview_new(c, index, &spec);
-}
-
 static int key(struct console *c, void *v, enum action a, int k)
 {
 	struct listview *lv = v;
@@ -116,7 +111,7 @@ const struct view_ops view_pods = {
 	.kind = TUG_POD,
 	.scopes = SC_TABLE | SC_RESOURCE,
 	.actions = actions,
-	.init = init,
+	.spec = &spec,
 	.key = key,
 	.hints = hints,
 	LISTVIEW_OPS,

@@ -225,12 +225,7 @@ static void draw_span(WINDOW *w, int y, int x, int maxw, const char *s, size_t f
 			cur = roles[i];
 			ui_role(w, (enum role)cur);
 		}
-		if (wc < 0x80) {
-			waddch(w, (chtype)wc);
-		} else {
-			wchar_t ws[2] = { wc, 0 };
-			waddnwstr(w, ws, 1);
-		}
+		ui_addwc(w, wc);
 		used += cols;
 		i += k;
 	}
