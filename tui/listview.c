@@ -91,22 +91,32 @@ const char *obj_raw_str(const struct tug_obj *o, const char *key)
 	return v && json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-double obj_cpu_limit(const struct tug_obj *o)
+/* An integer member named key anywhere in the first levels of j: drivers
+ * nest the host config differently (docker: HostConfig.NanoCpus; ours:
+ * Config.HostConfig.NanoCpus). */
+static int64_t find_int(json_t *j, const char *key, int depth)
 {
-	static const char *const paths[][2] = {
-		{ "HostConfig", "NanoCpus" }, { "HostConfig", "NanoCPUs" }, { NULL, "NanoCpus" },
-		{ "Config", "NanoCpus" },
-	};
+	const char *k;
+	json_t *v;
 
-	if (!o->raw)
+	if (!json_is_object(j) || depth < 0)
 		return 0;
-	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
-		json_t *obj = paths[i][0] ? json_object_get(o->raw, paths[i][0]) : o->raw;
-		json_t *v = obj ? json_object_get(obj, paths[i][1]) : NULL;
-		if (v && json_is_integer(v) && json_integer_value(v) > 0)
-			return (double)json_integer_value(v) / 1e9;
+	v = json_object_get(j, key);
+	if (v && json_is_integer(v))
+		return json_integer_value(v);
+	json_object_foreach(j, k, v) {
+		int64_t r = find_int(v, key, depth - 1);
+		if (r)
+			return r;
 	}
 	return 0;
+}
+
+double obj_cpu_limit(const struct tug_obj *o)
+{
+	int64_t n = o->raw ? find_int(o->raw, "NanoCpus", 2) : 0;
+
+	return n > 0 ? (double)n / 1e9 : 0;
 }
 
 const struct tug_obj *listview_obj(struct listview *lv, const char *id)

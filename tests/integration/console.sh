@@ -96,6 +96,21 @@ if [ $have_runtime = 1 ]; then
 	check "timestamps toggle" con_wait main "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+Z (tick|warn)" 5
 	con_keys main Escape
 
+	# Enter: the full object, scrollable
+	con_keys main Enter
+	check "Enter inspects: the object as JSON" con_wait main '^ container [0-9a-f]{64}|"Config": \{' 5
+	con_keys main Escape
+	check "Esc leaves inspect" con_wait main "Logs web" 5
+
+	# e: a shell in the container on the real terminal, then back
+	con_keys main e
+	check "e suspends the console and runs a shell" con_wait main "/bin/sh in container web" 10
+	con_keys main 'echo EXEC-$((6*7))' Enter
+	check "the shell runs inside the container" con_wait main "^EXEC-42" 10
+	con_keys main 'exit' Enter
+	check "leaving the shell resumes the console" con_wait main "shell in web exited with 0" 10
+	check "the console is whole again" con_wait main "1 Containers" 3
+
 	# a CPU burner under --cpus 0.5: graph non-empty and CPU% near its limit
 	select_row burn
 	check "CPU graph label of the burner" con_wait main "CPU [0-9.]+% of 0.5 CPU" 10
@@ -123,6 +138,12 @@ check "? shows help" con_wait main "Help: Containers keys" 5
 check "help lists the stop key" con_wait main "S +stop" 2
 con_keys main Escape
 check "Esc closes help" con_wait_gone main "Help: Containers keys" 5
+
+# a mouse click on a tab switches view (SGR mouse report: press, release)
+con_keys main -l $'\e[<0;18;2M\e[<0;18;2m'
+check "a click on the Images tab switches view" con_wait main "^ Images \(" 5
+con_keys main 1
+check "1 goes back to containers" con_wait main "^ Containers \(" 5
 
 # views the local runtime does not have say so
 con_keys main 3
@@ -182,6 +203,14 @@ pid=$(con_pid ascii)
 kill -TERM "$pid" 2>/dev/null
 check_eq "SIGTERM quits cleanly" "$(con_exit ascii)" 0
 check "the terminal is sane after SIGTERM" con_sane ascii
+
+# a crash still gives the terminal back
+con_start crash -- "${ARGS[@]}"
+con_wait crash "1 Containers" 5
+kill -SEGV "$(con_pid crash)"
+check_eq "SIGSEGV: the console dies of it (139)" "$(con_exit crash)" 139
+check "SIGSEGV: the terminal is sane" con_sane crash
+check "SIGSEGV: it says it crashed" con_wait crash "the console crashed; the terminal was restored" 3
 
 # --readonly refuses destructive keys
 con_start ro -- --readonly "${ARGS[@]}"
