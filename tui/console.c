@@ -339,13 +339,15 @@ void console_exec(struct console *c, enum tug_kind kind, const char *ref, const 
 
 static void endpoint_result(struct console *c, struct job *j)
 {
-	if (j->rc < 0) {
-		console_status(c, ST_ERROR, "%s", j->err.msg);
-		return;
-	}
+	/* Results of jobs queued before the switch were dropped (c->gen moved
+	 * on when it was asked for): start every view afresh either way, so
+	 * none waits for a reply that will never come. */
 	logs_close(c);
 	console_follow_logs(c, TUG_CONTAINER, NULL, NULL, 0);
-	snprintf(c->ep_name, sizeof(c->ep_name), "%s", j->ep_name);
+	if (j->rc == 0) {
+		snprintf(c->ep_name, sizeof(c->ep_name), "%s", j->ep_name);
+		snprintf(c->ep_kind, sizeof(c->ep_kind), "%s", j->ep_kind);
+	}
 	for (int i = 0; i < c->nviews; i++) {
 		c->views[i]->free(c->vstate[i]);
 		c->vstate[i] = c->views[i]->init(c, i);
@@ -356,7 +358,10 @@ static void endpoint_result(struct console *c, struct job *j)
 			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
 			c->views[i]->tick(c, c->vstate[i], TICK_STATS);
 		}
-	console_status(c, ST_OK, "switched to %s", c->ep_name);
+	if (j->rc < 0)
+		console_status(c, ST_ERROR, "%s", j->err.msg);
+	else
+		console_status(c, ST_OK, "switched to %s", c->ep_name);
 	c->dirty |= D_ALL;
 }
 

@@ -104,6 +104,7 @@ static void run_endpoint(struct worker *w, struct job *j)
 		return;
 	ep->readonly = j->readonly;
 	snprintf(j->ep_name, sizeof(j->ep_name), "%s", ep->context ? ep->context : ep->name ? ep->name : "");
+	snprintf(j->ep_kind, sizeof(j->ep_kind), "%s", ep->ops->name);
 	backend_close(w->ep);
 	w->ep = ep;
 }

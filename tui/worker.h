@@ -58,6 +58,7 @@ struct job {
 	int *stats_rc;
 	struct host_sample host;
 	char ep_name[128];     /* endpoint: the new endpoint's name */
+	char ep_kind[64];      /* and its driver's ("local runtime") */
 	int64_t started_ns, done_ns;
 	struct job *next;
 };

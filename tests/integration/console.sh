@@ -154,6 +154,14 @@ con_keys main : "ima" Tab Enter
 check ":ima<Tab> completes to images" con_wait main " Images \\(" 5
 con_keys main 1
 
+# endpoints: a context that cannot be reached is an error on the status
+# line; :ctx local comes back to the runtime
+con_keys main : "ctx no-such-context-here" Enter
+check ":ctx to a missing context reports an error" con_wait main "no-such-context-here|kube|context" 10
+con_keys main : "ctx local" Enter
+check ":ctx local switches back" con_wait main "switched to local" 10
+[ $have_runtime = 1 ] && check "containers listed again after the switch" con_wait main "web .*Up " 10
+
 # resize to 80x24 and back
 con_tm resize-window -t main -x 80 -y 24
 sleep 0.5
@@ -161,7 +169,7 @@ scr=$(con_screen main)
 check_eq "80x24: 24 rows" "$(printf '%s\n' "$scr" | wc -l | tr -d ' ')" 24
 check "80x24: header on the first row" row_has main 1 'tug '
 check "80x24: tabs on the second row" row_has main 2 '1 Containers'
-check "80x24: key hints on the last row" row_has main '$' 'help'
+check "80x24: the status line is the last row" row_has main '$' 'help|switched to local'
 check "80x24: the clock still fits" row_has main 1 '[0-9]{2}:[0-9]{2}:[0-9]{2} *$'
 check "80x24: no row wider than 80 columns" row_fits main 80
 [ $have_runtime = 1 ] && check "80x24: containers still listed" con_wait main "web" 3
