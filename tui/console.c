@@ -181,6 +181,24 @@ void console_action(struct console *c, int view, enum tug_kind kind, enum tug_ac
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
+void console_rename(struct console *c, int view, const char *ref, const char *name)
+{
+	char msg[300];
+
+	if (console_refuse_readonly(c, "rename"))
+		return;
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.rename = 1;
+	c->pend.refs = xcalloc(1, sizeof(char *));
+	c->pend.refs[0] = xstrdup(ref);
+	c->pend.n = 1;
+	snprintf(msg, sizeof(msg), "New name for %s:", name);
+	dialog_prompt(&c->dlg, "Rename", msg, name);
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
 /* --- the log stream of the selected object --- */
 
 static void logs_close(struct console *c)
@@ -456,12 +474,17 @@ static void dialog_key_cb(struct console *c, int key)
 		return;
 	}
 	c->mode = MODE_NORMAL;
-	if (r == DLG_YES) {
+	if (r == DLG_YES && c->pend.rename) {
+		struct job *j = job_new(JOB_RENAME, c->pend.view, TUG_CONTAINER, c->pend.refs[0]);
+		j->ctx = xstrdup(c->dlg.in.buf);
+		console_submit(c, j);
+		console_status(c, ST_INFO, "renaming to %s...", c->dlg.in.buf);
+	} else if (r == DLG_YES) {
 		submit_actions(c, &c->pend);
 		console_status(c, ST_INFO, "removing %zu %s%s...", c->pend.n, tug_kind_name(c->pend.kind),
 			       c->pend.n > 1 ? "s" : "");
 	} else {
-		console_status(c, ST_INFO, "nothing removed");
+		console_status(c, ST_INFO, c->pend.rename ? "name unchanged" : "nothing removed");
 	}
 	pending_clear(&c->pend);
 	c->dirty |= D_MAIN | D_STATUS;
@@ -660,6 +683,11 @@ static void render(struct console *c)
 	if (c->mode == MODE_FILTER || c->mode == MODE_COMMAND || (c->mode == MODE_PAGER && c->pager.searching)) {
 		cursor = 1;
 		wnoutrefresh(c->status);
+	} else if (cursor) {
+		/* the prompt dialog's cursor, in the main window */
+		leaveok(c->main, FALSE);
+		wnoutrefresh(c->main);
+		leaveok(c->main, TRUE);
 	}
 	curs_set(cursor);
 	doupdate();

@@ -95,9 +95,10 @@ struct pager {
 	struct input search;
 };
 
-/* What a confirmation dialog will do. */
+/* What a confirmation (or prompt) dialog will do. */
 struct pending_action {
 	int view;
+	int rename;            /* a prompt for the new name of refs[0] */
 	enum tug_kind kind;
 	enum tug_action act;
 	struct tug_action_opts opts;
@@ -178,6 +179,8 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id,
 void console_open_logs_pager(struct console *c);
 void console_inspect(struct console *c, int view, enum tug_kind kind, const char *ref);
 void console_exec(struct console *c, enum tug_kind kind, const char *ref, const char *name);
+/* Ask for a new name, then rename (containers). */
+void console_rename(struct console *c, int view, const char *ref, const char *name);
 /* Counts for the header, from the containers view. */
 void console_set_counts(struct console *c, int running, int total);
 void console_set_host(struct console *c, const struct host_sample *h);

@@ -49,6 +49,7 @@ static const struct { enum action a; int keys[KEYMAP_MAXKEYS]; } defaults[] = {
 	{ ACT_PAUSE, { 'p' } },
 	{ ACT_LOGS, { 'l' } },
 	{ ACT_EXEC, { 'e' } },
+	{ ACT_RENAME, { 'R' } },
 	{ ACT_SCALE_UP, { '+' } },
 	{ ACT_SCALE_DOWN, { '-' } },
 	{ ACT_SEARCH, { '/' } },

@@ -62,6 +62,7 @@ enum scope {
 	X(PAUSE, "pause", SC_RESOURCE, "pause / unpause") \
 	X(LOGS, "logs", SC_RESOURCE, "logs full-screen") \
 	X(EXEC, "exec", SC_RESOURCE, "shell in the container") \
+	X(RENAME, "rename", SC_RESOURCE, "rename the container") \
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
 	X(SEARCH, "search", SC_PAGER, "search") \

@@ -377,6 +377,13 @@ void listview_update(struct console *c, void *v, struct job *j)
 	case JOB_ACTION:
 		action_done(c, lv, j);
 		break;
+	case JOB_RENAME:
+		if (j->rc < 0)
+			console_status(c, ST_ERROR, "%s", j->err.msg);
+		else
+			console_status(c, ST_OK, "renamed to %s", j->ctx);
+		listview_tick(c, lv, TICK_REFRESH);
+		break;
 	default:
 		break;
 	}

@@ -147,6 +147,11 @@ static int key(struct console *c, void *v, enum action a, int k)
 		else
 			console_exec(c, TUG_CONTAINER, o->id, o->name);
 		return 1;
+	case ACT_RENAME:
+		o = listview_selected(lv);
+		if (o)
+			console_rename(c, lv->index, o->id, o->name);
+		return 1;
 	case ACT_SCALE_UP:
 	case ACT_SCALE_DOWN:
 		console_status(c, ST_WARN, "containers do not scale: that is for deployments and statefulsets");
@@ -157,7 +162,7 @@ static int key(struct console *c, void *v, enum action a, int k)
 }
 
 static const enum action actions[] = {
-	ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_REMOVE, ACT_LOGS, ACT_EXEC, ACT_INSPECT,
+	ACT_START, ACT_STOP, ACT_RESTART, ACT_KILL, ACT_PAUSE, ACT_REMOVE, ACT_LOGS, ACT_EXEC, ACT_RENAME, ACT_INSPECT,
 	ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE, ACT_SHOW_ALL, ACT_CLEAR,
 	ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
 };

@@ -77,6 +77,9 @@ static int key(struct console *c, void *v, enum action a, int k)
 		/* a pod restarts by being deleted and made again by its owner */
 		listview_act(lv, TUG_ACT_REMOVE, NULL, NULL);
 		return 1;
+	case ACT_RENAME:
+		console_status(c, ST_WARN, "pods cannot be renamed");
+		return 1;
 	case ACT_START:
 	case ACT_STOP:
 	case ACT_KILL:

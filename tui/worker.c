@@ -144,6 +144,9 @@ static void run(struct worker *w, struct job *j)
 	case JOB_ENDPOINT:
 		run_endpoint(w, j);
 		break;
+	case JOB_RENAME:
+		j->rc = backend_rename(ep, j->ref, j->ctx, &j->err);
+		break;
 	}
 	if (j->rc < 0 && !j->err.msg[0])
 		tug_errf(&j->err, TUG_E_GENERIC, "%s %s: the %s endpoint failed without saying why",

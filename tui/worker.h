@@ -22,6 +22,7 @@ enum job_type {
 	JOB_INSPECT,    /* kind, ref -> json */
 	JOB_LOGS,       /* kind, ref, logopts -> logs (the UI pumps it) */
 	JOB_ENDPOINT,   /* ctx: "local" or a kube context -> switch */
+	JOB_RENAME,     /* ref -> ctx (the new name) */
 };
 
 struct host_sample {

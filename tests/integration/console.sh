@@ -102,6 +102,16 @@ if [ $have_runtime = 1 ]; then
 	con_keys main Escape
 	check "Esc leaves inspect" con_wait main "Logs web" 5
 
+	# R: rename through a prompt
+	con_keys main R
+	check "R asks for the new name" con_wait main "New name for web:" 5
+	con_keys main C-u "web2" Enter
+	check "the container is renamed (CLI agrees)" wait_for 10 running web2
+	select_row web2
+	con_keys main R C-u "web" Enter
+	check "and renamed back" wait_for 10 running web
+	select_row web
+
 	# e: a shell in the container on the real terminal, then back
 	con_keys main e
 	check "e suspends the console and runs a shell" con_wait main "/bin/sh in container web" 10
