@@ -27,6 +27,9 @@ if [ $have_runtime = 1 ]; then
 	tug run -d --name idle bb sleep 100000 >/dev/null || { not_ok "run -d idle"; have_runtime=0; }
 	tug run -d --name burn --cpus 0.5 bb sh -c 'while :; do :; done' >/dev/null ||
 		{ not_ok "run -d burn"; have_runtime=0; }
+	# ignores SIGTERM: stopping it takes the whole timeout
+	tug run -d --name stubborn bb sh -c 'trap "" TERM; while :; do sleep 0.2; done' >/dev/null ||
+		{ not_ok "run -d stubborn"; have_runtime=0; }
 fi
 running() { tug ps 2>/dev/null | grep -qw "$1"; }
 not_running() { ! running "$1"; }
@@ -39,6 +42,8 @@ no_colour() { ! has_colour "$1"; }
 has_reverse() { con_screen "$1" -e | grep -Pq '\e\[([0-9;]*;)?7(;|m)'; }
 all_ascii() { ! con_screen "$1" | LC_ALL=C grep -Pq '[\x80-\xff]'; }
 has_braille() { con_screen "$1" | grep -q '[⡀-⣿]'; }
+# the header changes within 1.5 s (the clock)
+clock_ticks() { local a; a=$(con_screen "$1" | head -1); sleep 1.5; [ "$a" != "$(con_screen "$1" | head -1)" ]; }
 # row N ("$" = last) of the screen matches
 row_has() { con_screen "$1" | sed -n "$2p" | grep -Eq -- "$3"; }
 row_fits() {
@@ -75,6 +80,17 @@ if [ $have_runtime = 1 ]; then
 	con_keys main s
 	check "s starts it again (CLI agrees)" wait_for 15 running idle
 	check "the row shows it up" con_wait main "idle .*Up " 10
+	# a slow stop never freezes the console: spinner, keys still work
+	select_row stubborn
+	con_keys main S
+	check "a spinner turns on the row being stopped" con_wait main "^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] +stubborn" 3
+	con_keys main '?'
+	check "keys still work during the slow stop" con_wait main "Help: Containers keys" 2
+	con_keys main Escape
+	check "the clock keeps ticking" clock_ticks main
+	check "the slow stop ends (CLI agrees)" wait_for 30 not_running stubborn
+	check "its row shows it exited" con_wait main "stubborn .*Exited" 10
+
 	# d asks first, y removes
 	con_keys main d
 	check "d opens a confirmation dialog" con_wait main "Remove the container idle\\?" 5
