@@ -142,6 +142,12 @@ static int d_rmi(struct tug_endpoint *ep, const char *ref, int force,
 	return rt_img_remove(RT(ep), ref, force, removed, ctx, err);
 }
 
+static int d_prune(struct tug_endpoint *ep, int all, void (*removed)(void *, const char *),
+		   void *ctx, int64_t *reclaimed, struct tug_err *err)
+{
+	return rt_img_prune(RT(ep), all, removed, ctx, reclaimed, err);
+}
+
 static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
 	struct rt *rt = RT(ep);
@@ -186,6 +192,7 @@ static const struct backend_ops runtime_ops = {
 	.image_remove = d_rmi,
 	.reset = d_reset,
 	.close = d_close,
+	.image_prune = d_prune,
 };
 
 int backend_open_runtime(const char *root, const char *runroot, struct tug_endpoint **out,
