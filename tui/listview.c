@@ -642,7 +642,9 @@ static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int
 			 (double)s->mem_usage * 100.0 / (double)s->mem_limit);
 	}
 	cells[1].g = &s->mem;
-	cells[1].max_a = unlimited ? 0 : (double)s->mem_limit;
+	/* without a limit, scale to the peak with headroom: a steady value
+	 * then reads as steady, not as a full box */
+	cells[1].max_a = unlimited ? graph_max(&s->mem, 0, s->mem.n) * 1.25 : (double)s->mem_limit;
 	cells[1].ra = cells[1].rb = ROLE_GRAPH_MEM;
 	snprintf(cells[2].label, sizeof(cells[2].label), "NET %s%s %s%s", up, fmt_rate(r1, sizeof(r1), s->rx_rate),
 		 down, fmt_rate(r2, sizeof(r2), s->tx_rate));
@@ -662,7 +664,7 @@ static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int
 	else
 		snprintf(cells[4].label, sizeof(cells[4].label), "PIDS %llu", (unsigned long long)s->npids);
 	cells[4].g = &s->pids;
-	cells[4].max_a = s->pids_limit ? (double)s->pids_limit : 0;
+	cells[4].max_a = s->pids_limit ? (double)s->pids_limit : graph_max(&s->pids, 0, s->pids.n) * 1.25 + 2;
 	cells[4].ra = cells[4].rb = ROLE_GRAPH_PIDS;
 
 	ncols = wd / 22;
