@@ -148,6 +148,21 @@ def parse(text, cols, rows):
     return grid
 
 
+# braille dot bits by (column, row), as Unicode numbers them
+DOTS = [(0, 0, 0x01), (0, 1, 0x02), (0, 2, 0x04), (1, 0, 0x08), (1, 1, 0x10), (1, 2, 0x20),
+        (0, 3, 0x40), (1, 3, 0x80)]
+
+
+def braille(d, x0, y0, cw, ch, bits, fg):
+    """Draw a braille cell as dots: monospace fonts rarely carry them."""
+    r = max(1.0, cw / 7.5)
+    for col, row, bit in DOTS:
+        if bits & bit:
+            cx = x0 + cw * (0.3 + 0.4 * col)
+            cy = y0 + ch * (0.14 + 0.24 * row)
+            d.ellipse([cx - r, cy - r, cx + r, cy + r], fill=fg)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("input")
@@ -170,7 +185,9 @@ def main():
         for x, (c, fg, bg, b, u) in enumerate(row):
             x0, y0 = pad + x * cw, pad + y * ch
             d.rectangle([x0, y0, x0 + cw, y0 + ch], fill=bg)
-            if c != " ":
+            if 0x2800 <= ord(c) <= 0x28FF:
+                braille(d, x0, y0, cw, ch, ord(c) - 0x2800, fg)
+            elif c != " ":
                 d.text((x0, y0 + (ch - a.font_size) // 2 - 1), c, font=bold if b else regular, fill=fg)
             if u:
                 d.line([x0, y0 + ch - 2, x0 + cw, y0 + ch - 2], fill=fg)

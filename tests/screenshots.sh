@@ -49,6 +49,12 @@ con_keys main ">" ">" ">" # sort by CPU%, biggest first
 con_keys main g
 sleep "${SHOT_WAIT:-12}"
 shot main containers
+# the log: the first container (by CPU) that has printed something
+for i in 1 2 3 4 5 6; do
+	con_screen main | grep -q "no output yet" || break
+	con_keys main j
+	sleep 1.5
+done
 con_keys main l
 sleep 1
 shot main logs

@@ -732,8 +732,11 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 	int table_h = detail ? (h - 1) * 2 / 5 : h - 1;
 	char msg[300];
 
-	if (table_h < 4)
-		table_h = 4;
+	/* a short list leaves the room to the graphs and the log */
+	if (detail && (int)lv->t.nvis + 3 < table_h)
+		table_h = (int)lv->t.nvis + 3;
+	if (table_h < 6)
+		table_h = 6;
 	lv->t.spin = c->spin;
 	draw_title(lv, w, wd);
 	lv->table_y = 1;
