@@ -226,7 +226,7 @@ void command_run(struct console *c, const char *line);
 char **command_complete(void *ctx, const char *text);
 
 /* Formatting shared by views. */
-const char *fmt_ago(char *buf, size_t size, int64_t when_ns);
-const char *fmt_rate(char *buf, size_t size, double bytes_per_s);
+const char *con_fmt_ago(char *buf, size_t size, int64_t when_ns);
+const char *con_fmt_rate(char *buf, size_t size, double bytes_per_s);
 
 #endif

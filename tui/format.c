@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-const char *fmt_ago(char *buf, size_t size, int64_t when_ns)
+const char *con_fmt_ago(char *buf, size_t size, int64_t when_ns)
 {
 	char d[64];
 	int64_t secs;
@@ -23,7 +23,7 @@ const char *fmt_ago(char *buf, size_t size, int64_t when_ns)
 	return buf;
 }
 
-const char *fmt_rate(char *buf, size_t size, double bps)
+const char *con_fmt_rate(char *buf, size_t size, double bps)
 {
 	char s[32];
 

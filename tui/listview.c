@@ -646,14 +646,14 @@ static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int
 	 * then reads as steady, not as a full box */
 	cells[1].max_a = unlimited ? graph_max(&s->mem, 0, s->mem.n) * 1.25 : (double)s->mem_limit;
 	cells[1].ra = cells[1].rb = ROLE_GRAPH_MEM;
-	snprintf(cells[2].label, sizeof(cells[2].label), "NET %s%s %s%s", up, fmt_rate(r1, sizeof(r1), s->rx_rate),
-		 down, fmt_rate(r2, sizeof(r2), s->tx_rate));
+	snprintf(cells[2].label, sizeof(cells[2].label), "NET %s%s %s%s", up, con_fmt_rate(r1, sizeof(r1), s->rx_rate),
+		 down, con_fmt_rate(r2, sizeof(r2), s->tx_rate));
 	cells[2].g = &s->net;
 	cells[2].max_a = cells[2].max_b = 0;
 	cells[2].ra = ROLE_GRAPH_NET_RX;
 	cells[2].rb = ROLE_GRAPH_NET_TX;
-	snprintf(cells[3].label, sizeof(cells[3].label), "BLK r %s w %s", fmt_rate(r1, sizeof(r1), s->rd_rate),
-		 fmt_rate(r2, sizeof(r2), s->wr_rate));
+	snprintf(cells[3].label, sizeof(cells[3].label), "BLK r %s w %s", con_fmt_rate(r1, sizeof(r1), s->rd_rate),
+		 con_fmt_rate(r2, sizeof(r2), s->wr_rate));
 	cells[3].g = &s->blk;
 	cells[3].max_a = cells[3].max_b = 0;
 	cells[3].ra = ROLE_GRAPH_BLK_READ;

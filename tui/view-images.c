@@ -30,7 +30,7 @@ static void add_row(struct listview *lv, const struct tug_obj *o, const char *ta
 	table_set(t, r, I_NAME, tag ? tag : "<none>:<none>", 0, tag ? ROLE_NORMAL : ROLE_MUTED);
 	snprintf(buf, sizeof(buf), "%.12s", hex);
 	table_set(t, r, I_ID, buf, 0, ROLE_MUTED);
-	fmt_ago(buf, sizeof(buf), o->created_ns);
+	con_fmt_ago(buf, sizeof(buf), o->created_ns);
 	table_set(t, r, I_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
 	fmt_size(buf, sizeof(buf), (double)o->size);
 	table_set(t, r, I_SIZE, buf, (double)o->size, ROLE_NORMAL);

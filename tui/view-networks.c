@@ -31,7 +31,7 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	table_set(t, r, N_SUBNET, subnet ? subnet : o->ip ? o->ip : "-", 0, ROLE_NORMAL);
 	used = obj_users_text(o, buf, sizeof(buf));
 	table_set(t, r, N_USED, buf, used, used ? ROLE_STATE_RUNNING : ROLE_MUTED);
-	fmt_ago(buf, sizeof(buf), o->created_ns);
+	con_fmt_ago(buf, sizeof(buf), o->created_ns);
 	table_set(t, r, N_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
 }
 
