@@ -803,11 +803,8 @@ static int poll_timeout(struct console *c, int64_t now)
 	/* the header clock ticks on the second */
 	if (now + next_second() < t)
 		t = now + next_second();
-	if (c->ls.logs) {
-		int lt = c->ls.more ? 0 : tug_logs_timeout_ms(c->ls.logs);
-		if (lt >= 0 && now + (int64_t)lt * 1000000 < t)
-			t = now + (int64_t)lt * 1000000;
-	}
+	if (c->ls.more)
+		t = now;
 	t -= now;
 	if (t < 0)
 		t = 0;
@@ -837,22 +834,40 @@ static void handle_signals(struct console *c)
 	}
 }
 
+/* Frames come at most every FRAME_NS unless a key asks for one: a log
+ * pouring thousands of lines a second costs a few redraws, not one per
+ * line. */
+#define FRAME_NS (16 * 1000000LL)
+
 static void loop(struct console *c)
 {
 	struct pollfd fds[4];
+	int64_t last_frame = 0, next_pump = 0;
+	time_t shown_second = 0;
 
 	while (!c->quit) {
-		int64_t now;
-		int nfds = 0, lfd = -1, rc;
+		int64_t now = mono_ns();
+		int nfds = 0, lfd = -1, rc, timeout;
 
-		render(c);
-		now = mono_ns();
+		if (c->dirty && (c->urgent || now - last_frame >= FRAME_NS)) {
+			render(c);
+			last_frame = now;
+			c->urgent = 0;
+		}
+		timeout = poll_timeout(c, now);
+		if (c->dirty) {
+			int wait = (int)((last_frame + FRAME_NS - now) / 1000000) + 1;
+			if (wait < timeout)
+				timeout = wait < 0 ? 0 : wait;
+		}
+		if (c->ls.logs && next_pump && (int)((next_pump - now) / 1000000) < timeout)
+			timeout = next_pump > now ? (int)((next_pump - now) / 1000000) + 1 : 0;
 		fds[nfds++] = (struct pollfd){ .fd = 0, .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = c->sigpipe[0], .events = POLLIN };
 		fds[nfds++] = (struct pollfd){ .fd = worker_fd(c->wk), .events = POLLIN };
 		if (c->ls.logs && (lfd = tug_logs_fd(c->ls.logs)) >= 0)
 			fds[nfds++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
-		rc = poll(fds, (nfds_t)nfds, poll_timeout(c, now));
+		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (fds[1].revents)
@@ -862,19 +877,28 @@ static void loop(struct console *c)
 			while ((j = worker_take(c->wk)))
 				dispatch(c, j);
 		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL)) {
 			c->quit = 1; /* the terminal went away */
-		else if (fds[0].revents)
+		} else if (fds[0].revents) {
 			read_keys(c);
+			c->urgent = 1;
+		}
 		now = mono_ns();
 		if (c->ls.logs) {
-			int lt = tug_logs_timeout_ms(c->ls.logs);
-			if (c->ls.more || (lfd >= 0 && fds[3].revents) || lt == 0 || (lt > 0 && rc == 0))
+			if (c->ls.more || (lfd >= 0 && fds[3].revents) || (next_pump && now >= next_pump))
 				logs_pump(c);
+			/* the stream may want a call on a timer (files without inotify) */
+			int lt = c->ls.logs ? tug_logs_timeout_ms(c->ls.logs) : -1;
+			next_pump = lt >= 0 ? now + (int64_t)lt * 1000000 : 0;
+		} else {
+			next_pump = 0;
 		}
-		/* the clock */
-		if (rc == 0)
+		/* the clock: redraw the header when the second turns */
+		time_t sec = time(NULL);
+		if (sec != shown_second) {
+			shown_second = sec;
 			c->dirty |= D_HEADER;
+		}
 		run_timers(c, now);
 	}
 }

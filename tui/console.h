@@ -122,6 +122,7 @@ struct console {
 	WINDOW *hdr, *tabs, *main, *status, *keys;
 	int rows, cols;
 	unsigned dirty;
+	int urgent;             /* a key was pressed: draw now, not at the next frame */
 	int too_small;
 
 	const struct view_ops *views[9];

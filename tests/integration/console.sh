@@ -143,9 +143,14 @@ if [ $have_runtime = 1 ]; then
 	# a CPU burner under --cpus 0.5: graph non-empty and CPU% near its limit
 	select_row burn
 	check "CPU graph label of the burner" con_wait main "CPU [0-9.]+% of 0.5 CPU" 10
-	sleep 3
-	cpu=$(con_screen main | grep -Eo "CPU [0-9.]+% of 0.5" | head -1 | grep -Eo "[0-9.]+%" | tr -d %)
-	check "CPU% near the 50% limit (got ${cpu:-none})" awk -v c="${cpu:-0}" 'BEGIN { exit !(c > 35 && c < 65) }'
+	# the highest of a few samples: a loaded host may starve one second
+	cpu=0
+	for i in $(seq 12); do
+		sleep 0.5
+		c=$(con_screen main | grep -Eo "CPU [0-9.]+% of 0.5" | head -1 | grep -Eo "[0-9.]+%" | tr -d %)
+		[ -n "$c" ] && awk -v a="$c" -v b="$cpu" 'BEGIN { exit !(a > b) }' && cpu=$c
+	done
+	check "CPU% near the 50% limit (best of 12 samples: $cpu)" awk -v c="$cpu" 'BEGIN { exit !(c > 35 && c < 65) }'
 	check "the CPU graph has braille dots" has_braille main
 
 	# / narrows the table
