@@ -19,6 +19,7 @@
 
 static const struct view_ops *const all_views[] = {
 	&view_containers, &view_images, &view_networks, &view_volumes, &view_pods,
+	&view_deployments, &view_statefulsets, &view_daemonsets,
 };
 
 void console_dirty(struct console *c, unsigned what)
@@ -355,6 +356,17 @@ void console_exec(struct console *c, enum tug_kind kind, const char *ref, const 
 
 /* --- jobs coming back --- */
 
+/* Where an endpoint opens: pods for a cluster, containers otherwise. */
+static int home_view(struct console *c)
+{
+	if (strcmp(c->ep_kind, "kube"))
+		return 0;
+	for (int i = 0; i < c->nviews; i++)
+		if (c->views[i]->kind == TUG_POD)
+			return i;
+	return 0;
+}
+
 static void endpoint_result(struct console *c, struct job *j)
 {
 	/* Results of jobs queued before the switch were dropped (c->gen moved
@@ -371,6 +383,8 @@ static void endpoint_result(struct console *c, struct job *j)
 		c->vstate[i] = c->views[i]->init(c, i);
 	}
 	c->ctr_known = 0;
+	if (j->rc == 0)
+		c->view = home_view(c);
 	for (int i = 0; i < c->nviews; i++)
 		if (c->views[i]->tick && (i == 0 || i == c->view)) {
 			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
@@ -994,6 +1008,7 @@ int console_main(struct cli *cli, int argc, char **argv)
 		c->vstate[c->nviews] = all_views[i]->init(c, c->nviews);
 		c->nviews++;
 	}
+	c->view = home_view(c);
 	logview_init(&c->ls.lv, (size_t)c->cfg.log_lines, (size_t)c->cfg.log_lines * 512);
 	logview_init(&c->pager.text, 1000000, 64u << 20);
 	term_crash_handlers();

@@ -58,6 +58,9 @@ extern const struct view_ops view_images;
 extern const struct view_ops view_networks;
 extern const struct view_ops view_volumes;
 extern const struct view_ops view_pods;
+extern const struct view_ops view_deployments;
+extern const struct view_ops view_statefulsets;
+extern const struct view_ops view_daemonsets;
 
 enum mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_DIALOG, MODE_HELP, MODE_PAGER };
 enum status_level { ST_INFO, ST_OK, ST_WARN, ST_ERROR };

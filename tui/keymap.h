@@ -35,9 +35,9 @@ enum scope {
 	X(VIEW3, "view-3", SC_GLOBAL, "view 3 (networks)") \
 	X(VIEW4, "view-4", SC_GLOBAL, "view 4 (volumes)") \
 	X(VIEW5, "view-5", SC_GLOBAL, "view 5 (pods)") \
-	X(VIEW6, "view-6", SC_GLOBAL, "view 6") \
-	X(VIEW7, "view-7", SC_GLOBAL, "view 7") \
-	X(VIEW8, "view-8", SC_GLOBAL, "view 8") \
+	X(VIEW6, "view-6", SC_GLOBAL, "view 6 (deployments)") \
+	X(VIEW7, "view-7", SC_GLOBAL, "view 7 (statefulsets)") \
+	X(VIEW8, "view-8", SC_GLOBAL, "view 8 (daemonsets)") \
 	X(VIEW9, "view-9", SC_GLOBAL, "view 9") \
 	X(REDRAW, "redraw", SC_GLOBAL, "redraw the screen and refresh now") \
 	X(UP, "up", SC_TABLE | SC_PAGER, "move up") \

@@ -119,11 +119,22 @@ double obj_cpu_limit(const struct tug_obj *o)
 	return n > 0 ? (double)n / 1e9 : 0;
 }
 
+const char *obj_ref(const struct tug_obj *o, char *buf, size_t size)
+{
+	if (o->namespace && *o->namespace && o->name)
+		snprintf(buf, size, "%s/%s", o->namespace, o->name);
+	else
+		snprintf(buf, size, "%s", o->id ? o->id : o->name ? o->name : "");
+	return buf;
+}
+
 const struct tug_obj *listview_obj(struct listview *lv, const char *id)
 {
+	char ref[OBJ_REF_MAX];
+
 	for (size_t i = 0; i < lv->list.n; i++) {
 		const struct tug_obj *o = &lv->list.items[i];
-		if (o->id && !strcmp(o->id, id))
+		if (!strcmp(obj_ref(o, ref, sizeof(ref)), id))
 			return o;
 	}
 	return NULL;
@@ -186,9 +197,11 @@ static void follow_selection(struct listview *lv)
 
 	if (!(lv->spec->features & LV_LOGS) || lv->c->view != lv->index || lv->c->bench_rows)
 		return;
+	char ref[OBJ_REF_MAX];
+
 	o = listview_selected(lv);
-	console_follow_logs(lv->c, lv->spec->kind, o ? o->id : NULL, o ? o->name : NULL,
-			    o ? obj_is_up(o) : 0);
+	console_follow_logs(lv->c, lv->spec->kind, o ? obj_ref(o, ref, sizeof(ref)) : NULL,
+			    o ? o->name : NULL, o ? obj_is_up(o) : 0);
 }
 
 /* Synthetic objects for tests/bench-console.sh only (TUG_BENCH_ROWS). */
@@ -244,10 +257,11 @@ void listview_tick(struct console *c, void *v, enum tick t)
 	if ((lv->spec->features & LV_STATS) && !c->bench_rows) {
 		for (size_t i = 0; i < lv->list.n; i++) {
 			const struct tug_obj *o = &lv->list.items[i];
-			if (!o->id || !o->state || strcmp(o->state, "running"))
+			char ref[OBJ_REF_MAX];
+			if (!o->state || strcmp(o->state, "running"))
 				continue;
 			j->ids = xrealloc(j->ids, (j->nids + 1) * sizeof(char *));
-			j->ids[j->nids++] = xstrdup(o->id);
+			j->ids[j->nids++] = xstrdup(obj_ref(o, ref, sizeof(ref)));
 		}
 	}
 	lv->stats_inflight = 1;
@@ -276,15 +290,18 @@ static void list_done(struct console *c, struct listview *lv, struct job *j)
 		c->full_frame = c->full_frame ? c->full_frame : 1;
 	lv->have_list = 1;
 	if (lv->spec->features & LV_STATS) {
-		char **ids = xcalloc(lv->list.n + 1, sizeof(char *));
+		char **ids = xcalloc(lv->list.n + 1, sizeof(char *)), ref[OBJ_REF_MAX];
 		for (size_t i = 0; i < lv->list.n; i++)
-			ids[i] = lv->list.items[i].id ? lv->list.items[i].id : "";
+			ids[i] = xstrdup(obj_ref(&lv->list.items[i], ref, sizeof(ref)));
 		sample_set_keep(&lv->samples, ids, lv->list.n);
+		for (size_t i = 0; i < lv->list.n; i++)
+			free(ids[i]);
 		free(ids);
 		/* stopped ones get a zero so their graphs fall, not freeze */
 		for (size_t i = 0; i < lv->list.n; i++) {
 			const struct tug_obj *o = &lv->list.items[i];
-			struct samples *s = o->id ? sample_set_get(&lv->samples, o->id, 0) : NULL;
+			char ref[OBJ_REF_MAX];
+			struct samples *s = sample_set_get(&lv->samples, obj_ref(o, ref, sizeof(ref)), 0);
 			if (s && s->valid && !obj_is_up(o))
 				samples_stopped(s);
 		}
@@ -406,8 +423,8 @@ void listview_act(struct listview *lv, enum tug_action act, const struct tug_act
 			skipped_name = obj->name;
 			continue;
 		}
-		refs[k] = obj->id;
-		names[k++] = obj->name ? obj->name : obj->id;
+		refs[k] = rows[i]->id; /* row ids are refs */
+		names[k++] = obj->name ? obj->name : rows[i]->id;
 	}
 	if (k)
 		console_action(lv->c, lv->index, lv->spec->kind, act, o, refs, names, k);
@@ -479,8 +496,9 @@ int listview_key(struct console *c, void *v, enum action a, int key)
 		break;
 	case ACT_INSPECT: {
 		const struct tug_obj *o = listview_selected(lv);
+		char ref[OBJ_REF_MAX];
 		if (o)
-			console_inspect(c, lv->index, lv->spec->kind, o->id);
+			console_inspect(c, lv->index, lv->spec->kind, obj_ref(o, ref, sizeof(ref)));
 		break;
 	}
 	case ACT_REMOVE: {
@@ -599,7 +617,8 @@ static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int
 			const struct tug_obj *o)
 {
 	struct console *c = lv->c;
-	struct samples *s = o && o->id ? sample_set_get(&lv->samples, o->id, 0) : NULL;
+	char ref[OBJ_REF_MAX];
+	struct samples *s = o ? sample_set_get(&lv->samples, obj_ref(o, ref, sizeof(ref)), 0) : NULL;
 	struct gcell cells[5];
 	char a[32], b[32], r1[32], r2[32];
 	int ncols, nrows, cw, ch;

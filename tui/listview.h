@@ -58,6 +58,11 @@ struct table *listview_table(void *v);
 int listview_busy(void *v);
 void listview_mark_busy(void *v, const char *ref);
 
+/* How actions name an object: "namespace/name" for cluster objects, the
+ * id otherwise (or the name when there is no id). Row ids are refs too. */
+const char *obj_ref(const struct tug_obj *o, char *buf, size_t size);
+#define OBJ_REF_MAX 512
+
 /* The object behind a row id. */
 const struct tug_obj *listview_obj(struct listview *lv, const char *id);
 /* The selected object, or NULL. */

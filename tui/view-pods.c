@@ -36,7 +36,8 @@ static enum role status_role(const struct tug_obj *o)
 static void rows(struct listview *lv, const struct tug_obj *o)
 {
 	struct table *t = &lv->t;
-	struct table_row *r = table_add(t, o->id ? o->id : o->name);
+	char ref[OBJ_REF_MAX];
+	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 	char buf[64];
 
 	table_set(t, r, P_NS, o->namespace ? o->namespace : "", 0, ROLE_MUTED);
@@ -71,7 +72,7 @@ static int key(struct console *c, void *v, enum action a, int k)
 	case ACT_EXEC:
 		o = listview_selected(lv);
 		if (o)
-			console_exec(c, TUG_POD, o->id ? o->id : o->name, o->name);
+			console_exec(c, TUG_POD, table_selected(&lv->t)->id, o->name);
 		return 1;
 	case ACT_RESTART:
 		/* a pod restarts by being deleted and made again by its owner */

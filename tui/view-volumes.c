@@ -19,7 +19,8 @@ static const struct table_col cols[V_COUNT] = {
 static void rows(struct listview *lv, const struct tug_obj *o)
 {
 	struct table *t = &lv->t;
-	struct table_row *r = table_add(t, o->id ? o->id : o->name);
+	char ref[OBJ_REF_MAX];
+	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 	const char *driver = obj_raw_str(o, "Driver"), *mp = obj_raw_str(o, "Mountpoint");
 	char buf[128];
 	int used;
