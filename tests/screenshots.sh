@@ -22,7 +22,8 @@ done
 
 . "$here/console-lib.sh"
 CON_DIR=$(mktemp -d /tmp/tug-shots.XXXXXX)
-trap 'con_kill_all; rm -rf "$CON_DIR"' EXIT
+SIM=
+trap 'con_kill_all; [ -n "$SIM" ] && kill "$SIM" 2>/dev/null; rm -rf "$CON_DIR"' EXIT
 export XDG_CONFIG_HOME=$CON_DIR/config XDG_STATE_HOME=$CON_DIR/state
 mkdir -p "$out"
 
@@ -36,7 +37,8 @@ args=()
 [ -n "${TUG_RUNROOT:-}" ] && args+=(--runroot "$TUG_RUNROOT")
 
 shot() { # shot SESSION NAME: capture and render
-	con_screen "$1" -e >"$CON_DIR/$2.ansi"
+	# -N keeps trailing spaces: their colours are part of the picture
+	con_screen "$1" -e -N >"$CON_DIR/$2.ansi"
 	"$PY" "$here/ansi2png.py" "$CON_DIR/$2.ansi" "$out/$2.png" --cols "${CON_W:-120}" --rows "${CON_H:-40}" &&
 		echo "screenshots/$2.png"
 }
@@ -44,8 +46,11 @@ shot() { # shot SESSION NAME: capture and render
 con_start main -- "${args[@]}"
 con_wait main "1 Containers" 10 || { echo "screenshots: the console did not start" >&2; con_screen main >&2; exit 1; }
 # select the busiest container (the CPU burner if the demo has one) and
-# give the graphs some history
+# give the graphs some history; the CPU% column fills in after two samples
+con_wait main "Up " 10
+sleep 3
 con_keys main ">" ">" ">" # sort by CPU%, biggest first
+sleep 0.5
 con_keys main g
 sleep "${SHOT_WAIT:-12}"
 shot main containers
@@ -67,14 +72,25 @@ shot main help
 con_keys main Escape : "theme light" Enter
 sleep 3
 shot main light
-con_keys main : "ctx kube" Enter
-sleep 3
-if con_screen main | grep -q "switched to"; then
-	con_keys main 5
-	sleep 3
-	shot main pods
-else
-	echo "screenshots: no Kubernetes endpoint answered; pods skipped" >&2
-fi
 con_keys main q
 con_exit main >/dev/null
+
+# pods: the Kubernetes API simulator stands in for a cluster
+if [ -f "$here/kube-sim/kube-sim.py" ] && command -v python3 >/dev/null; then
+	python3 "$here/kube-sim/kube-sim.py" --dir "$CON_DIR/sim" --log-interval 0.3 >"$CON_DIR/sim.log" 2>&1 &
+	SIM=$!
+	for i in $(seq 100); do [ -s "$CON_DIR/sim/port" ] && break; sleep 0.1; done
+	KUBECONFIG=$CON_DIR/sim/kubeconfig con_start kube KUBECONFIG="$CON_DIR/sim/kubeconfig" -- "${args[@]}" --context sim
+	if con_wait kube "^ Pods \\([0-9]+\\)" 10; then
+		con_keys kube j j j j
+		sleep 4
+		shot kube pods
+		con_keys kube 6
+		sleep 2
+		shot kube deployments
+	else
+		echo "screenshots: the simulated cluster did not answer; pods skipped" >&2
+	fi
+	con_keys kube q
+	con_exit kube >/dev/null
+fi

@@ -158,9 +158,13 @@ int term_start(struct console *c, struct tug_err *err)
 	intrflush(stdscr, FALSE);
 	set_escdelay(25);
 	curs_set(0);
+	/* COLORS is known only once colour has started */
+	{
+		const char *nc = getenv("NO_COLOR");
+		if (!(nc && *nc) && has_colors())
+			start_color();
+	}
 	c->cmode = theme_color_mode();
-	if (c->cmode != CM_MONO)
-		start_color();
 	theme_apply(&c->theme, c->cmode);
 	if (c->cfg.mouse) {
 		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);

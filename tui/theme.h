@@ -123,7 +123,7 @@ void theme_names_free(char **v);
 
 /* How many colours the terminal gets. */
 enum color_mode { CM_MONO, CM_8, CM_16, CM_256, CM_DIRECT };
-/* Decide from NO_COLOR, has_colors() and COLORS (after initscr). */
+/* Decide from NO_COLOR, has_colors() and COLORS (after start_color). */
 enum color_mode theme_color_mode(void);
 /* Nearest xterm-256 index of an RGB colour, and of the 16/8 basic ones. */
 int theme_rgb_to_256(uint32_t rgb);
