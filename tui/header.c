@@ -60,14 +60,16 @@ void tabs_draw(struct console *c)
 	int x = 0, full = 0;
 	char buf[64];
 
-	/* full titles when they fit, the short command names otherwise */
+	/* full titles when they fit; otherwise the short command names, but
+	 * for the current view */
 	for (int i = 0; i < c->nviews; i++)
 		full += ui_width(c->views[i]->title) + 5;
 	ui_role(w, ROLE_NORMAL);
 	ui_fill(w, 0, 0, c->cols);
 	for (int i = 0; i < c->nviews; i++) {
 		snprintf(buf, sizeof(buf), " %d %s ", i + 1,
-			 full <= c->cols || !c->views[i]->alias ? c->views[i]->title : c->views[i]->alias);
+			 full <= c->cols || i == c->view || !c->views[i]->alias ? c->views[i]->title
+										     : c->views[i]->alias);
 		ui_role(w, i == c->view ? ROLE_TAB_ACTIVE : ROLE_TAB);
 		c->tab_x[i] = x;
 		c->tab_w[i] = ui_put(w, 0, x, c->cols - x, buf);

@@ -202,7 +202,7 @@ sleep 0.5
 scr=$(con_screen main)
 check_eq "80x24: 24 rows" "$(printf '%s\n' "$scr" | wc -l | tr -d ' ')" 24
 check "80x24: header on the first row" row_has main 1 'tug '
-check "80x24: tabs on the second row" row_has main 2 '1 Containers'
+check "80x24: tabs on the second row, short names" row_has main 2 '1 Containers +2 img +3 net'
 check "80x24: the status line is the last row" row_has main '$' 'help|switched to local'
 check "80x24: the clock still fits" row_has main 1 '[0-9]{2}:[0-9]{2}:[0-9]{2} *$'
 check "80x24: no row wider than 80 columns" row_fits main 80
