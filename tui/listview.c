@@ -69,19 +69,28 @@ int obj_is_up(const struct tug_obj *o)
 			    !strcmp(o->state, "Running"));
 }
 
-int obj_users_text(const struct tug_obj *o, char *buf, size_t size)
+void cell_users(struct table *t, struct table_row *r, int col, const struct tug_obj *o)
 {
+	char buf[160];
 	int n = 0;
 
 	for (char **u = o->users; u && *u; u++)
 		n++;
 	if (n == 1)
-		snprintf(buf, size, "%s", o->users[0]);
+		snprintf(buf, sizeof(buf), "%s", o->users[0]);
 	else if (n)
-		snprintf(buf, size, "%d: %s, ...", n, o->users[0]);
+		snprintf(buf, sizeof(buf), "%d: %s, ...", n, o->users[0]);
 	else
-		snprintf(buf, size, "-");
-	return n;
+		snprintf(buf, sizeof(buf), "-");
+	table_set(t, r, col, buf, n, n ? ROLE_STATE_RUNNING : ROLE_MUTED);
+}
+
+void cell_created(struct table *t, struct table_row *r, int col, const struct tug_obj *o)
+{
+	char buf[64];
+
+	con_fmt_ago(buf, sizeof(buf), o->created_ns);
+	table_set(t, r, col, buf, (double)o->created_ns, ROLE_MUTED);
 }
 
 const char *obj_raw_str(const struct tug_obj *o, const char *key)

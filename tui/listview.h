@@ -71,9 +71,10 @@ const struct tug_obj *listview_selected(struct listview *lv);
  * objects pick() accepts; the rest are named in a status message. */
 void listview_act(struct listview *lv, enum tug_action act, const struct tug_action_opts *o,
 		  int (*pick)(const struct tug_obj *o));
-/* "web" / "3: web, ..." / "-": who uses an image, volume or network;
- * returns how many. */
-int obj_users_text(const struct tug_obj *o, char *buf, size_t size);
+/* Cells every kind has: who uses it ("web", "3: web, ...", "-"), and
+ * how long ago it was created (muted, sorted by time). */
+void cell_users(struct table *t, struct table_row *r, int col, const struct tug_obj *o);
+void cell_created(struct table *t, struct table_row *r, int col, const struct tug_obj *o);
 /* A string field of the raw object ("Driver"), or NULL. */
 const char *obj_raw_str(const struct tug_obj *o, const char *key);
 

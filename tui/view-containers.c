@@ -80,8 +80,7 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 		table_set(t, r, C_MEM, "-", -1, ROLE_MUTED);
 	}
 	table_set(t, r, C_PORTS, o->ports ? o->ports : "", 0, ROLE_NORMAL);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, C_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_created(t, r, C_CREATED, o);
 	snprintf(id, sizeof(id), "%.12s", o->id);
 	table_set(t, r, C_ID, id, 0, ROLE_MUTED);
 	r->dim = !obj_is_up(o);

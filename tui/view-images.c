@@ -23,19 +23,16 @@ static void add_row(struct listview *lv, const struct tug_obj *o, const char *ta
 	struct table_row *r;
 	char buf[128];
 	const char *hex = o->id && !strncmp(o->id, "sha256:", 7) ? o->id + 7 : o->id ? o->id : "";
-	int used = 0;
 
 	/* a tag is its own row; an untagged image is its id */
 	r = table_add(t, tag ? tag : o->id);
 	table_set(t, r, I_NAME, tag ? tag : "<none>:<none>", 0, tag ? ROLE_NORMAL : ROLE_MUTED);
 	snprintf(buf, sizeof(buf), "%.12s", hex);
 	table_set(t, r, I_ID, buf, 0, ROLE_MUTED);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, I_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_created(t, r, I_CREATED, o);
 	fmt_size(buf, sizeof(buf), (double)o->size);
 	table_set(t, r, I_SIZE, buf, (double)o->size, ROLE_NORMAL);
-	used = obj_users_text(o, buf, sizeof(buf));
-	table_set(t, r, I_USED, buf, used, used ? ROLE_STATE_RUNNING : ROLE_MUTED);
+	cell_users(t, r, I_USED, o);
 }
 
 static void rows(struct listview *lv, const struct tug_obj *o)

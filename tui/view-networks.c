@@ -23,17 +23,14 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 	const char *driver = obj_raw_str(o, "Driver"), *subnet = obj_raw_str(o, "Subnet");
 	char buf[128];
-	int used;
 
 	table_set(t, r, N_NAME, o->name, 0, ROLE_NORMAL);
 	snprintf(buf, sizeof(buf), "%.12s", o->id ? o->id : "");
 	table_set(t, r, N_ID, buf, 0, ROLE_MUTED);
 	table_set(t, r, N_DRIVER, driver ? driver : "-", 0, ROLE_NORMAL);
 	table_set(t, r, N_SUBNET, subnet ? subnet : o->ip ? o->ip : "-", 0, ROLE_NORMAL);
-	used = obj_users_text(o, buf, sizeof(buf));
-	table_set(t, r, N_USED, buf, used, used ? ROLE_STATE_RUNNING : ROLE_MUTED);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, N_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_users(t, r, N_USED, o);
+	cell_created(t, r, N_CREATED, o);
 }
 
 static const struct listview_spec spec = {

@@ -49,8 +49,7 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	table_set(t, r, P_RESTARTS, buf, o->restarts, o->restarts ? ROLE_STATUS_WARN : ROLE_NORMAL);
 	table_set(t, r, P_IP, o->ip ? o->ip : "-", 0, ROLE_NORMAL);
 	table_set(t, r, P_NODE, o->node ? o->node : "-", 0, ROLE_NORMAL);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, P_AGE, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_created(t, r, P_AGE, o);
 }
 
 static const struct listview_spec spec = {

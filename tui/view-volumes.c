@@ -23,16 +23,13 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 	const char *driver = obj_raw_str(o, "Driver"), *mp = obj_raw_str(o, "Mountpoint");
 	char buf[128];
-	int used;
 
 	table_set(t, r, V_NAME, o->name, 0, ROLE_NORMAL);
 	table_set(t, r, V_DRIVER, driver ? driver : "local", 0, ROLE_NORMAL);
 	fmt_size(buf, sizeof(buf), (double)o->size);
 	table_set(t, r, V_SIZE, o->size >= 0 ? buf : "-", (double)o->size, ROLE_NORMAL);
-	used = obj_users_text(o, buf, sizeof(buf));
-	table_set(t, r, V_USED, buf, used, used ? ROLE_STATE_RUNNING : ROLE_MUTED);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, V_CREATED, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_users(t, r, V_USED, o);
+	cell_created(t, r, V_CREATED, o);
 	table_set(t, r, V_MOUNT, mp ? mp : "", 0, ROLE_MUTED);
 }
 

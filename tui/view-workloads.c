@@ -30,8 +30,7 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	table_set(t, r, W_READY, buf, o->total ? (double)o->ready / o->total : 0,
 		  o->ready >= o->total ? (o->total ? ROLE_STATE_RUNNING : ROLE_STATE_STOPPED) : ROLE_STATE_PAUSED);
 	table_set(t, r, W_IMAGE, o->image ? o->image : "", 0, ROLE_NORMAL);
-	con_fmt_ago(buf, sizeof(buf), o->created_ns);
-	table_set(t, r, W_AGE, buf, (double)o->created_ns, ROLE_MUTED);
+	cell_created(t, r, W_AGE, o);
 }
 
 static const struct listview_spec deployments = {
