@@ -527,7 +527,7 @@ int theme_rgb_to_basic(uint32_t rgb, int ncolors)
 	return best;
 }
 
-static int map_color(const struct theme_color *c, enum color_mode m)
+int theme_color_value(const struct theme_color *c, enum color_mode m)
 {
 	switch (c->kind) {
 	case COLOR_UNSET:
@@ -555,8 +555,8 @@ void theme_apply(const struct theme *t, enum color_mode m)
 
 	if (m != CM_MONO) {
 		use_default_colors();
-		nfg = map_color(&t->roles[ROLE_NORMAL].fg, m);
-		nbg = map_color(&t->roles[ROLE_NORMAL].bg, m);
+		nfg = theme_color_value(&t->roles[ROLE_NORMAL].fg, m);
+		nbg = theme_color_value(&t->roles[ROLE_NORMAL].bg, m);
 	}
 	for (int i = 0; i < ROLE_COUNT; i++) {
 		const struct theme_style *s = &t->roles[i];
@@ -565,7 +565,7 @@ void theme_apply(const struct theme *t, enum color_mode m)
 			role_attr[i] = s->attrs | role_mono[i];
 			continue;
 		}
-		int fg = map_color(&s->fg, m), bg = map_color(&s->bg, m);
+		int fg = theme_color_value(&s->fg, m), bg = theme_color_value(&s->bg, m);
 		/* "default" means the theme's normal colours, so a light theme
 		 * paints its own background */
 		if (fg < 0)

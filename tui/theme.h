@@ -130,6 +130,10 @@ int theme_rgb_to_256(uint32_t rgb);
 int theme_rgb_to_basic(uint32_t rgb, int ncolors);
 uint32_t theme_index_to_rgb(int index);
 
+/* The curses colour number of a theme colour in a mode: -1 for the
+ * terminal default, 0xRRGGBB in direct (true) colour, an index below. */
+int theme_color_value(const struct theme_color *c, enum color_mode m);
+
 /* Set up colour pairs and attributes for every role (after initscr and,
  * unless mode is CM_MONO, start_color). */
 void theme_apply(const struct theme *t, enum color_mode mode);

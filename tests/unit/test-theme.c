@@ -99,6 +99,23 @@ int main(void)
 	T_OK(theme_rgb_to_basic(0xf0f0f0, 8) == 7, "near-white degrades to white");
 	T_OK(theme_index_to_rgb(196) == 0xff0000, "index 196 is #ff0000");
 
+	/* one colour in every mode */
+	theme_color_parse("#ff8800", &c);
+	T_OK(theme_color_value(&c, CM_DIRECT) == 0xff8800, "true colour keeps #ff8800");
+	T_OK(theme_color_value(&c, CM_256) == 208, "256 colours: #ff8800 is 208 (%d)", theme_color_value(&c, CM_256));
+	int v8 = theme_color_value(&c, CM_8);
+	T_OK(v8 == 1 || v8 == 3, "8 colours: #ff8800 is red or yellow (%d)", v8);
+	v8 = theme_color_value(&c, CM_16);
+	T_OK(v8 == 1 || v8 == 3 || v8 == 9 || v8 == 11, "16 colours: a warm hue (%d)", v8);
+	theme_color_parse("196", &c);
+	T_OK(theme_color_value(&c, CM_8) == 1 && theme_color_value(&c, CM_256) == 196 &&
+	     theme_color_value(&c, CM_DIRECT) == 0xff0000, "index 196: red in 8, itself in 256, #ff0000 in true colour");
+	theme_color_parse("default", &c);
+	T_OK(theme_color_value(&c, CM_256) == -1, "default stays the terminal's");
+	theme_color_parse("#45475a", &c);
+	T_OK(theme_color_value(&c, CM_8) == 0, "a dark slate grey is black in 8 colours, not a hue (%d)",
+	     theme_color_value(&c, CM_8));
+
 	/* resolving names */
 	setenv("TUG_THEMES", themes_dir(), 1);
 	T_OK(theme_find("light", path, sizeof(path), &err) == 0 && strstr(path, "light.yaml"), "find by name");
