@@ -1024,6 +1024,8 @@ int console_main(struct cli *cli, int argc, char **argv)
 	c->dirty = D_ALL;
 	loop(c);
 	term_stop(c);
+	if (worker_pending(c->wk) > 0)
+		fprintf(stderr, "tug: letting the backend call in progress finish...\n");
 out:
 	logs_close(c);
 	cli->ep = worker_stop(c->wk);
