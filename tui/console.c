@@ -1024,7 +1024,7 @@ int console_main(struct cli *cli, int argc, char **argv)
 	c->dirty = D_ALL;
 	loop(c);
 	term_stop(c);
-	if (worker_pending(c->wk) > 0)
+	if (worker_running(c->wk))
 		fprintf(stderr, "tug: letting the backend call in progress finish...\n");
 out:
 	logs_close(c);

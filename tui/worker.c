@@ -17,6 +17,7 @@ struct worker {
 	struct job *todo, *todo_tail;
 	struct job *done, *done_tail;
 	int pending;
+	int running;               /* a job is being run right now */
 	int quit;
 	int pipe[2];
 	struct tug_endpoint *ep;
@@ -170,6 +171,7 @@ static void *thread_main(void *arg)
 		if (!w->todo)
 			w->todo_tail = NULL;
 		j->next = NULL;
+		w->running = 1;
 		pthread_mutex_unlock(&w->mu);
 
 		pthread_mutex_lock(&w->ep_mu);
@@ -177,6 +179,7 @@ static void *thread_main(void *arg)
 		pthread_mutex_unlock(&w->ep_mu);
 
 		pthread_mutex_lock(&w->mu);
+		w->running = 0;
 		if (w->done_tail)
 			w->done_tail->next = j;
 		else
@@ -281,6 +284,16 @@ struct job *worker_take(struct worker *w)
 	}
 	pthread_mutex_unlock(&w->mu);
 	return j;
+}
+
+int worker_running(struct worker *w)
+{
+	int r;
+
+	pthread_mutex_lock(&w->mu);
+	r = w->running;
+	pthread_mutex_unlock(&w->mu);
+	return r;
 }
 
 int worker_pending(struct worker *w)

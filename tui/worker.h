@@ -78,6 +78,8 @@ void worker_submit(struct worker *w, struct job *j);
 struct job *worker_take(struct worker *w);
 /* Jobs submitted and not yet taken back. */
 int worker_pending(struct worker *w);
+/* Is a job running right now (stop waits for it)? */
+int worker_running(struct worker *w);
 /* Borrow the endpoint on the calling thread (blocks until the current
  * job ends). */
 struct tug_endpoint *worker_lock(struct worker *w);
