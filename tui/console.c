@@ -49,14 +49,6 @@ void console_submit(struct console *c, struct job *j)
 	worker_submit(c->wk, j);
 }
 
-int console_view_index(struct console *c, const void *vstate)
-{
-	for (int i = 0; i < c->nviews; i++)
-		if (c->vstate[i] == vstate)
-			return i;
-	return -1;
-}
-
 void console_switch_view(struct console *c, int index)
 {
 	if (index < 0 || index >= c->nviews || index == c->view)

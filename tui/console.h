@@ -171,7 +171,6 @@ void console_status(struct console *c, enum status_level l, const char *fmt, ...
 	__attribute__((format(printf, 3, 4)));
 void console_dirty(struct console *c, unsigned what);
 void console_submit(struct console *c, struct job *j);
-int console_view_index(struct console *c, const void *vstate);
 void console_switch_view(struct console *c, int index);
 /* Ask for an action on refs (by the view at index); confirm first when
  * the action destroys something. Refuses in read-only mode. */

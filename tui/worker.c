@@ -16,7 +16,6 @@ struct worker {
 	pthread_mutex_t ep_mu;     /* the endpoint: held while a job runs */
 	struct job *todo, *todo_tail;
 	struct job *done, *done_tail;
-	int pending;
 	int running;               /* a job is being run right now */
 	int quit;
 	int pipe[2];
@@ -261,7 +260,6 @@ void worker_submit(struct worker *w, struct job *j)
 	else
 		w->todo = j;
 	w->todo_tail = j;
-	w->pending++;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
 }
@@ -280,7 +278,6 @@ struct job *worker_take(struct worker *w)
 		if (!w->done)
 			w->done_tail = NULL;
 		j->next = NULL;
-		w->pending--;
 	}
 	pthread_mutex_unlock(&w->mu);
 	return j;
@@ -294,16 +291,6 @@ int worker_running(struct worker *w)
 	r = w->running;
 	pthread_mutex_unlock(&w->mu);
 	return r;
-}
-
-int worker_pending(struct worker *w)
-{
-	int n;
-
-	pthread_mutex_lock(&w->mu);
-	n = w->pending;
-	pthread_mutex_unlock(&w->mu);
-	return n;
 }
 
 struct tug_endpoint *worker_lock(struct worker *w)

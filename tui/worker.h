@@ -76,8 +76,6 @@ int worker_fd(struct worker *w);
 void worker_submit(struct worker *w, struct job *j);
 /* One finished job, or NULL; the caller frees it with job_free. */
 struct job *worker_take(struct worker *w);
-/* Jobs submitted and not yet taken back. */
-int worker_pending(struct worker *w);
 /* Is a job running right now (stop waits for it)? */
 int worker_running(struct worker *w);
 /* Borrow the endpoint on the calling thread (blocks until the current
