@@ -54,6 +54,19 @@ row_fits() {
 		[ "${#l}" -le "$2" ] || return 1
 	done < <(con_screen "$1")
 }
+# the highest tick number on screen
+last_tick() { con_screen main | grep -Eo 'tick [0-9]+ at' | awk '{ if ($2 > m) m = $2 } END { print m + 0 }'; }
+# a newer tick than the one on screen shows within MS milliseconds
+newer_within() {
+	local before end
+	before=$(last_tick)
+	end=$(($(date +%s%N) / 1000000 + $1))
+	while [ $(($(date +%s%N) / 1000000)) -le $end ]; do
+		[ "$(last_tick)" -gt "$before" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
 # a "tick N at EPOCH" line printed at or after EPOCH is on screen
 log_after() { con_screen main | grep -Eo 'tick [0-9]+ at [0-9]+' | awk -v t="$1" '$4 >= t { f = 1 } END { exit !f }'; }
 
@@ -106,6 +119,7 @@ if [ $have_runtime = 1 ]; then
 	check "log pane opens for the selection" con_wait main "Logs web" 5
 	now=$(date +%s)
 	check "a line printed after the console started shows in the log pane" wait_for 5 log_after "$now"
+	check "new lines show within a second (the container prints every 0.3 s)" newer_within 1000
 	# full-screen logs, search, timestamps
 	con_keys main l
 	check "l shows the log full-screen" con_wait main "Logs: web .*follow on" 5
