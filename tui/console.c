@@ -243,14 +243,15 @@ static void logs_open_now(struct console *c)
 	console_submit(c, j);
 }
 
+/* Lines taken per pump: a chatty container must not starve the keyboard. */
+#define LOG_LINES_PER_PUMP 2000
+
 static int log_line_cb(void *ctx, const struct tug_log_line *l)
 {
 	struct console *c = ctx;
 
 	logview_append(&c->ls.lv, l);
-	/* hand control back now and then: a chatty container must not
-	 * starve the keyboard */
-	return ++c->ls.more >= 2000;
+	return ++c->ls.pumped >= LOG_LINES_PER_PUMP;
 }
 
 static void logs_pump(struct console *c)
@@ -261,12 +262,10 @@ static void logs_pump(struct console *c)
 
 	if (!ls->logs)
 		return;
-	ls->more = 0;
+	ls->pumped = 0;
 	rc = tug_logs_pump(ls->logs, log_line_cb, c, &err);
-	if (ls->more >= 2000)
-		ls->more = 1;
-	else
-		ls->more = 0;
+	/* stopped early: the rest comes on the next turn of the loop */
+	ls->more = ls->pumped >= LOG_LINES_PER_PUMP;
 	if (rc != 0) {
 		if (rc < 0)
 			snprintf(ls->err, sizeof(ls->err), "%s", err.msg);

@@ -83,6 +83,7 @@ struct logstream {
 	int pending;           /* open requested, not back yet */
 	int ended;
 	int more;              /* pump stopped early: call again soon */
+	int pumped;            /* lines taken by the current pump */
 	char err[512];
 	int64_t open_at;       /* debounce: open after the selection settles */
 	struct logview lv;
