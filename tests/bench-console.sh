@@ -91,7 +91,6 @@ bench_console() {
 		rc=1
 	fi
 	out=$CON_DIR/idle.txt
-	local t0=$(date +%s%N)
 	con_start idle "TUG_BENCH_OUT=$out" -- "${roots[@]}"
 	if ! bc_wait_file "$out" full_frame_ms 10; then
 		note "the console did not list the containers: $(con_screen idle | head -3 | tr -s ' ')"
