@@ -39,21 +39,6 @@ static void switch_theme(struct console *c, const char *name)
 	console_status(c, ST_OK, "theme %s%s", t.name, c->cmode == CM_MONO ? " (no colour: NO_COLOR or the terminal)" : "");
 }
 
-static void switch_ctx(struct console *c, const char *ctx)
-{
-	struct job *j = job_new(JOB_ENDPOINT, -1, TUG_CONTAINER, NULL);
-
-	j->ctx = xstrdup(ctx);
-	j->kubeconfig = c->cli->kubeconfig ? xstrdup(c->cli->kubeconfig) : NULL;
-	j->root = c->cli->root ? xstrdup(c->cli->root) : NULL;
-	j->runroot = c->cli->runroot ? xstrdup(c->cli->runroot) : NULL;
-	j->readonly = c->readonly;
-	/* results of jobs queued before this one belong to the old endpoint */
-	c->gen++;
-	console_submit(c, j);
-	console_status(c, ST_INFO, "connecting to %s...", ctx);
-}
-
 void command_run(struct console *c, const char *line)
 {
 	char verb[64] = "", *arg;
@@ -87,7 +72,7 @@ void command_run(struct console *c, const char *line)
 		if (!*arg)
 			console_status(c, ST_INFO, "endpoint %s (:ctx local, or :ctx NAME for a kube context)", c->ep_name);
 		else
-			switch_ctx(c, arg);
+			console_switch_endpoint(c, arg);
 	} else if (!strcmp(verb, "help")) {
 		c->mode = MODE_HELP;
 		c->help_top = 0;

@@ -56,6 +56,7 @@ void console_switch_view(struct console *c, int index)
 	c->view = index;
 	if (c->mode == MODE_FILTER)
 		c->mode = MODE_NORMAL;
+	console_watch_view(c, index);
 	/* show fresh data: refresh now rather than at the next tick */
 	if (c->views[index]->tick)
 		c->views[index]->tick(c, c->vstate[index], TICK_REFRESH);
@@ -192,107 +193,6 @@ void console_rename(struct console *c, int view, const char *ref, const char *na
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
-/* --- the log stream of the selected object --- */
-
-static void logs_close(struct console *c)
-{
-	struct logstream *ls = &c->ls;
-
-	tug_logs_close(ls->logs);
-	ls->logs = NULL;
-	ls->more = 0;
-}
-
-void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, const char *name,
-			 int running)
-{
-	struct logstream *ls = &c->ls;
-
-	if (id && ls->id && !strcmp(ls->id, id) && ls->kind == kind) {
-		/* same object: reopen only when its stream ended and it runs again */
-		if (!(ls->ended && running && !ls->pending))
-			return;
-	}
-	logs_close(c);
-	free(ls->id);
-	free(ls->name);
-	ls->id = id ? xstrdup(id) : NULL;
-	ls->name = name ? xstrdup(name) : NULL;
-	ls->kind = kind;
-	ls->ended = 0;
-	ls->err[0] = 0;
-	ls->tag++;
-	ls->pending = 0;
-	logview_clear(&ls->lv);
-	/* wait for the selection to settle: scrolling through rows must not
-	 * open a stream per row */
-	ls->open_at = id ? mono_ns() + 150 * 1000000LL : 0;
-	c->dirty |= D_MAIN;
-}
-
-static void logs_open_now(struct console *c)
-{
-	struct logstream *ls = &c->ls;
-	struct job *j = job_new(JOB_LOGS, -1, ls->kind, ls->id);
-
-	j->logopts.follow = 1;
-	j->logopts.tail = c->cfg.log_lines;
-	j->tag = ls->tag;
-	ls->pending = 1;
-	ls->open_at = 0;
-	console_submit(c, j);
-}
-
-/* Lines taken per pump: a chatty container must not starve the keyboard. */
-#define LOG_LINES_PER_PUMP 2000
-
-static int log_line_cb(void *ctx, const struct tug_log_line *l)
-{
-	struct console *c = ctx;
-
-	logview_append(&c->ls.lv, l);
-	return ++c->ls.pumped >= LOG_LINES_PER_PUMP;
-}
-
-static void logs_pump(struct console *c)
-{
-	struct logstream *ls = &c->ls;
-	struct tug_err err = { 0 };
-	int rc;
-
-	if (!ls->logs)
-		return;
-	ls->pumped = 0;
-	rc = tug_logs_pump(ls->logs, log_line_cb, c, &err);
-	/* stopped early: the rest comes on the next turn of the loop */
-	ls->more = ls->pumped >= LOG_LINES_PER_PUMP;
-	if (rc != 0) {
-		if (rc < 0)
-			snprintf(ls->err, sizeof(ls->err), "%s", err.msg);
-		logs_close(c);
-		ls->ended = 1;
-	}
-	c->dirty |= D_MAIN;
-}
-
-static void logs_result(struct console *c, struct job *j)
-{
-	struct logstream *ls = &c->ls;
-
-	if (j->tag != ls->tag)
-		return; /* the selection moved on: job_free closes it */
-	ls->pending = 0;
-	if (j->rc < 0) {
-		snprintf(ls->err, sizeof(ls->err), "%s", j->err.msg);
-		ls->ended = 1;
-	} else {
-		ls->logs = j->logs;
-		j->logs = NULL;
-		logs_pump(c);
-	}
-	c->dirty |= D_MAIN;
-}
-
 void console_open_logs_pager(struct console *c)
 {
 	if (!c->ls.id) {
@@ -363,8 +263,7 @@ static void endpoint_result(struct console *c, struct job *j)
 	/* Results of jobs queued before the switch were dropped (c->gen moved
 	 * on when it was asked for): start every view afresh either way, so
 	 * none waits for a reply that will never come. */
-	logs_close(c);
-	console_follow_logs(c, TUG_CONTAINER, NULL, NULL, 0);
+	streams_endpoint_changed(c);
 	if (j->rc == 0) {
 		snprintf(c->ep_name, sizeof(c->ep_name), "%s", j->ep_name);
 		snprintf(c->ep_kind, sizeof(c->ep_kind), "%s", j->ep_kind);
@@ -381,6 +280,7 @@ static void endpoint_result(struct console *c, struct job *j)
 			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
 			c->views[i]->tick(c, c->vstate[i], TICK_STATS);
 		}
+	console_watch_view(c, c->view);
 	if (j->rc < 0)
 		console_status(c, ST_ERROR, "%s", j->err.msg);
 	else
@@ -392,10 +292,10 @@ static void dispatch(struct console *c, struct job *j)
 {
 	if (j->type == JOB_ENDPOINT) {
 		endpoint_result(c, j);
+	} else if (streams_job(c, j)) {
+		/* a log or watch stream: streams.c took it */
 	} else if (j->gen != c->gen) {
 		/* from the endpoint we just left */
-	} else if (j->type == JOB_LOGS) {
-		logs_result(c, j);
 	} else if (j->type == JOB_INSPECT) {
 		if (j->rc < 0) {
 			console_status(c, ST_ERROR, "%s", j->err.msg);
@@ -781,8 +681,6 @@ static void run_timers(struct console *c, int64_t now)
 		c->status_until = 0;
 		c->dirty |= D_STATUS;
 	}
-	if (c->ls.open_at && now >= c->ls.open_at)
-		logs_open_now(c);
 }
 
 static int64_t next_second(void)
@@ -803,13 +701,12 @@ static int poll_timeout(struct console *c, int64_t now)
 		t = c->next_spin;
 	if (c->status_until && c->status_until < t)
 		t = c->status_until;
-	if (c->ls.open_at && c->ls.open_at < t)
-		t = c->ls.open_at;
+	int64_t sd = streams_deadline(c, now);
+	if (sd && sd < t)
+		t = sd;
 	/* the header clock ticks on the second */
 	if (now + next_second() < t)
 		t = now + next_second();
-	if (c->ls.more)
-		t = now;
 	t -= now;
 	if (t < 0)
 		t = 0;
@@ -846,13 +743,13 @@ static void handle_signals(struct console *c)
 
 static void loop(struct console *c)
 {
-	struct pollfd fds[4];
-	int64_t last_frame = 0, next_pump = 0;
+	struct pollfd fds[6];
+	int64_t last_frame = 0;
 	time_t shown_second = 0;
 
 	while (!c->quit) {
 		int64_t now = mono_ns();
-		int nfds = 0, lfd = -1, rc, timeout;
+		int nfds = 3, li, wi, rc, timeout;
 
 		if (c->dirty && (c->urgent || now - last_frame >= FRAME_NS)) {
 			render(c);
@@ -865,13 +762,10 @@ static void loop(struct console *c)
 			if (wait < timeout)
 				timeout = wait < 0 ? 0 : wait;
 		}
-		if (c->ls.logs && next_pump && (int)((next_pump - now) / 1000000) < timeout)
-			timeout = next_pump > now ? (int)((next_pump - now) / 1000000) + 1 : 0;
-		fds[nfds++] = (struct pollfd){ .fd = 0, .events = POLLIN };
-		fds[nfds++] = (struct pollfd){ .fd = c->sigpipe[0], .events = POLLIN };
-		fds[nfds++] = (struct pollfd){ .fd = worker_fd(c->wk), .events = POLLIN };
-		if (c->ls.logs && (lfd = tug_logs_fd(c->ls.logs)) >= 0)
-			fds[nfds++] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		fds[0] = (struct pollfd){ .fd = 0, .events = POLLIN };
+		fds[1] = (struct pollfd){ .fd = c->sigpipe[0], .events = POLLIN };
+		fds[2] = (struct pollfd){ .fd = worker_fd(c->wk), .events = POLLIN };
+		nfds += streams_pollfds(c, fds + 3, &li, &wi);
 		rc = poll(fds, (nfds_t)nfds, timeout);
 		if (rc < 0 && errno != EINTR)
 			break;
@@ -889,15 +783,9 @@ static void loop(struct console *c)
 			c->urgent = 1;
 		}
 		now = mono_ns();
-		if (c->ls.logs) {
-			if (c->ls.more || (lfd >= 0 && fds[3].revents) || (next_pump && now >= next_pump))
-				logs_pump(c);
-			/* the stream may want a call on a timer (files without inotify) */
-			int lt = c->ls.logs ? tug_logs_timeout_ms(c->ls.logs) : -1;
-			next_pump = lt >= 0 ? now + (int64_t)lt * 1000000 : 0;
-		} else {
-			next_pump = 0;
-		}
+		/* a stream replaced during dispatch may get one needless pump:
+		 * harmless, pumps never block */
+		streams_run(c, now, li >= 0 && fds[3 + li].revents, wi >= 0 && fds[3 + wi].revents);
 		/* the clock: redraw the header when the second turns */
 		time_t sec = time(NULL);
 		if (sec != shown_second) {
@@ -1000,6 +888,7 @@ int console_main(struct cli *cli, int argc, char **argv)
 		c->nviews++;
 	}
 	c->view = home_view(c);
+	c->ws.view = -1;
 	logview_init(&c->ls.lv, (size_t)c->cfg.log_lines, (size_t)c->cfg.log_lines * 512);
 	logview_init(&c->pager.text, 1000000, 64u << 20);
 	term_crash_handlers();
@@ -1013,12 +902,13 @@ int console_main(struct cli *cli, int argc, char **argv)
 	else if (theme_msg[0])
 		console_status(c, ST_ERROR, "%s", theme_msg);
 	c->dirty = D_ALL;
+	console_watch_view(c, c->view);
 	loop(c);
 	term_stop(c);
 	if (worker_running(c->wk))
 		fprintf(stderr, "tug: letting the backend call in progress finish...\n");
 out:
-	logs_close(c);
+	streams_close(c);
 	cli->ep = worker_stop(c->wk);
 	for (int i = 0; i < c->nviews; i++)
 		c->views[i]->free(c->vstate[i]);

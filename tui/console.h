@@ -8,6 +8,7 @@
 #ifndef TUG_CONSOLE_H
 #define TUG_CONSOLE_H
 
+#include <poll.h>
 #include "cli.h"
 #include "config.h"
 #include "keymap.h"
@@ -51,6 +52,9 @@ struct view_ops {
 	int (*busy)(void *v);
 	/* An action on ref was submitted: spin on its row until it is done. */
 	void (*mark_busy)(void *v, const char *ref);
+	/* A live-list event for this view (it has a watch stream); NULL: the
+	 * stream is gone, go back to polling. Views without it are polled. */
+	void (*watch_event)(struct console *c, void *v, struct tug_watch_event *ev);
 };
 
 extern const struct view_ops view_containers;
@@ -84,9 +88,20 @@ struct logstream {
 	int ended;
 	int more;              /* pump stopped early: call again soon */
 	int pumped;            /* lines taken by the current pump */
+	int64_t due;           /* the stream's own timer: pump by then */
 	char err[512];
 	int64_t open_at;       /* debounce: open after the selection settles */
 	struct logview lv;
+};
+
+/* The live list of the active view, where the endpoint has them. */
+struct watchstream {
+	struct tug_watch *w;
+	int view;              /* whose list it is, -1 = none */
+	uint64_t tag;
+	int pending;
+	int unsupported;       /* this endpoint has no live lists: poll */
+	int64_t due;
 };
 
 /* Full-screen pager: logs or an inspected object. */
@@ -151,6 +166,9 @@ struct console {
 	int ctr_running, ctr_total, ctr_known;
 
 	struct logstream ls;
+	struct watchstream ws;
+	int stream_jobs;        /* log/watch opens the worker has not answered */
+	char *switch_to;        /* an endpoint switch waiting for them */
 
 	int64_t next_refresh, next_stats, next_spin;
 	int spin;
@@ -177,6 +195,21 @@ void console_switch_view(struct console *c, int index);
  * the action destroys something. Refuses in read-only mode. */
 void console_action(struct console *c, int view, enum tug_kind kind, enum tug_action act,
 		    const struct tug_action_opts *o, char **refs, char **names, size_t n);
+/* streams.c: the log of the selection and the live list of a view. */
+void streams_close(struct console *c);
+/* Keep the active view's list live (a watch) where the endpoint can. */
+void console_watch_view(struct console *c, int view);
+/* Switch endpoints once no stream of the old one is being opened. */
+void console_switch_endpoint(struct console *c, const char *ctx);
+void streams_endpoint_changed(struct console *c);
+/* A finished log/watch open: returns 1 when it was one. */
+int streams_job(struct console *c, struct job *j);
+/* The streams' fds for poll (indexes of each, -1 when none). */
+int streams_pollfds(struct console *c, struct pollfd *fds, int *logs_idx, int *watch_idx);
+/* When the streams next need a turn (0 = no deadline). */
+int64_t streams_deadline(struct console *c, int64_t now);
+/* Pump what is ready or due; open the log once the selection settled. */
+void streams_run(struct console *c, int64_t now, int logs_ready, int watch_ready);
 /* Follow the log of an object in the log pane (NULL id: none). */
 void console_follow_logs(struct console *c, enum tug_kind kind, const char *id,
 			 const char *name, int running);

@@ -237,11 +237,72 @@ static void bench_list(struct listview *lv, long n)
 	rebuild(lv);
 }
 
+/* Index of the object with this ref in the list, or -1. */
+static long find_ref(struct listview *lv, const char *ref)
+{
+	char buf[OBJ_REF_MAX];
+
+	for (size_t i = 0; i < lv->list.n; i++)
+		if (!strcmp(obj_ref(&lv->list.items[i], buf, sizeof(buf)), ref))
+			return (long)i;
+	return -1;
+}
+
+void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev)
+{
+	struct listview *lv = v;
+	char ref[OBJ_REF_MAX];
+	long i;
+
+	(void)c;
+	if (!ev) {
+		lv->watched = 0; /* polling takes over again */
+		return;
+	}
+	if (!lv->watched) {
+		/* the stream starts from a full list of its own */
+		tug_list_release(&lv->list);
+		lv->watched = 1;
+	}
+	switch (ev->type) {
+	case TUG_WATCH_ADDED:
+	case TUG_WATCH_MODIFIED:
+		i = find_ref(lv, obj_ref(ev->obj, ref, sizeof(ref)));
+		if (i >= 0) {
+			tug_obj_release(&lv->list.items[i]);
+		} else {
+			lv->list.items = xrealloc(lv->list.items, (lv->list.n + 1) * sizeof(struct tug_obj));
+			i = (long)lv->list.n++;
+		}
+		lv->list.items[i] = *ev->obj; /* taken over, as the stream allows */
+		memset(ev->obj, 0, sizeof(*ev->obj));
+		break;
+	case TUG_WATCH_DELETED:
+		i = find_ref(lv, obj_ref(ev->obj, ref, sizeof(ref)));
+		if (i >= 0) {
+			tug_obj_release(&lv->list.items[i]);
+			lv->list.items[i] = lv->list.items[--lv->list.n];
+		}
+		break;
+	case TUG_WATCH_SYNCED:
+		lv->have_list = 1;
+		lv->err[0] = 0;
+		break;
+	case TUG_WATCH_STATUS:
+		/* trouble (or its end) shows on the title row; rows stay */
+		snprintf(lv->err, sizeof(lv->err), "%s", ev->message ? ev->message : "");
+		break;
+	}
+	lv->stale = 1;
+}
+
 void listview_tick(struct console *c, void *v, enum tick t)
 {
 	struct listview *lv = v;
 	struct job *j;
 
+	if (t == TICK_REFRESH && lv->watched)
+		return; /* the live list keeps itself fresh */
 	if (t == TICK_REFRESH) {
 		if (c->bench_rows && lv->spec->kind == TUG_CONTAINER) {
 			if (!lv->have_list) {
@@ -765,6 +826,18 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 		table_h = (int)lv->t.nvis + 3;
 	if (table_h < 6)
 		table_h = 6;
+	if (lv->stale) {
+		lv->stale = 0;
+		rebuild(lv);
+	}
+	/* however the selection moved (keys, filter, mouse, a refresh), the
+	 * log pane follows it */
+	if (lv->spec->features & LV_LOGS) {
+		struct table_row *r = table_selected(&lv->t);
+		struct logstream *ls = &c->ls;
+		if (r ? !ls->id || ls->kind != lv->spec->kind || strcmp(ls->id, r->id) : ls->id != NULL)
+			follow_selection(lv);
+	}
 	lv->t.spin = c->spin;
 	draw_title(lv, w, wd);
 	lv->table_y = 1;

@@ -41,6 +41,8 @@ struct listview {
 	struct sample_set samples;
 	char stats_err[512];
 	int table_y;           /* where the table was drawn (mouse) */
+	int watched;           /* a live list feeds it: no polling */
+	int stale;             /* events came in: rebuild the rows before drawing */
 };
 
 struct listview *listview_new(struct console *c, int index, const struct listview_spec *spec);
@@ -56,6 +58,8 @@ int listview_key(struct console *c, void *v, enum action a, int key);
 int listview_click(struct console *c, void *v, int y, int x, int button);
 struct table *listview_table(void *v);
 int listview_busy(void *v);
+/* Live-list events (see view_ops.watch_event). */
+void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev);
 void listview_mark_busy(void *v, const char *ref);
 
 /* How actions name an object: "namespace/name" for cluster objects, the
@@ -87,7 +91,8 @@ const enum action *listview_plain_hints(void *v);
 #define LISTVIEW_OPS \
 	.init = listview_init, .free = listview_free, .update = listview_update, .draw = listview_draw, \
 	.tick = listview_tick, .click = listview_click, .table = listview_table, \
-	.busy = listview_busy, .mark_busy = listview_mark_busy
+	.busy = listview_busy, .mark_busy = listview_mark_busy, \
+	.watch_event = listview_watch_event
 
 /* A running/paused object is "up". */
 int obj_is_up(const struct tug_obj *o);

@@ -44,6 +44,16 @@ void samples_add(struct samples *s, const struct tug_stats *st)
 	s->npids = st->pids;
 	s->pids_limit = st->pids_limit;
 	s->online_cpus = st->online_cpus;
+	if (st->cpu_rate) {
+		/* a driver that measures a rate (kube metrics): 1e9 = one core */
+		s->cpu_pct = (double)st->cpu_nanocores / 1e7;
+		graph_push(&s->cpu, s->cpu_pct, 0);
+		graph_push(&s->mem, (double)st->mem_usage, 0);
+		graph_push(&s->pids, (double)st->pids, 0);
+		s->last = *st;
+		s->have_last = 1;
+		return;
+	}
 	if (s->have_last && st->time_ns > s->last.time_ns && st->cpu_ns >= s->last.cpu_ns) {
 		double secs = (double)(st->time_ns - s->last.time_ns) / 1e9;
 		s->cpu_pct = (double)(st->cpu_ns - s->last.cpu_ns) / (double)(st->time_ns - s->last.time_ns) * 100.0;

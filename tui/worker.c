@@ -52,6 +52,8 @@ void job_free(struct job *j)
 	tug_list_release(&j->list);
 	json_decref(j->json);
 	tug_logs_close(j->logs);
+	if (j->watch)
+		tug_watch_close(j->watch);
 	free(j);
 }
 
@@ -144,6 +146,11 @@ static void run(struct worker *w, struct job *j)
 	case JOB_ENDPOINT:
 		run_endpoint(w, j);
 		break;
+	case JOB_WATCH: {
+		struct tug_list_opts o = { .all = j->all, .namespace = j->ns };
+		j->rc = backend_watch(ep, j->kind, &o, &j->watch, &j->err);
+		break;
+	}
 	case JOB_RENAME:
 		j->rc = backend_rename(ep, j->ref, j->ctx, &j->err);
 		break;

@@ -23,6 +23,7 @@ enum job_type {
 	JOB_LOGS,       /* kind, ref, logopts -> logs (the UI pumps it) */
 	JOB_ENDPOINT,   /* ctx: "local" or a kube context -> switch */
 	JOB_RENAME,     /* ref -> ctx (the new name) */
+	JOB_WATCH,      /* kind -> watch (a live list the UI pumps) */
 };
 
 struct host_sample {
@@ -55,6 +56,7 @@ struct job {
 	struct tug_list list;
 	json_t *json;
 	struct tug_logs *logs;
+	struct tug_watch *watch;
 	struct tug_stats *stats;
 	int *stats_rc;
 	struct host_sample host;

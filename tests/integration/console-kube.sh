@@ -45,6 +45,9 @@ select_row() {
 	con_wait main "/\\^$1\\$/ 1 of" 5
 }
 
+# polling every minute: only the live list (watch) can show a change soon
+mkdir -p "$XDG_CONFIG_HOME/tug"
+printf 'refresh: 60s\n' >"$XDG_CONFIG_HOME/tug/config.yaml"
 con_start main -- "${ARGS[@]}" --context sim
 check "a cluster endpoint opens on the pods view" con_wait main "^ Pods \\([0-9]+\\)" 10
 check "the header names the context" con_wait main "tug +sim \\(kube\\)" 2
@@ -61,6 +64,10 @@ con_keys main +
 check "+ scales the deployment up (kubectl-style get agrees)" wait_for 10 test "$(replicas web)" = 4
 con_keys main -
 check "- scales it back" wait_for 10 test "$(replicas web)" = 3
+"$TUG" kube scale deploy/web --replicas 5 >/dev/null 2>&1 || "$TUG" kube scale deploy web --replicas 5 >/dev/null 2>&1
+check "a change made elsewhere shows within seconds (the list is live)" con_wait main "web +[0-9]+/5 " 5
+"$TUG" kube scale deploy/web --replicas 3 >/dev/null 2>&1 || "$TUG" kube scale deploy web --replicas 3 >/dev/null 2>&1
+check "and back" con_wait main "web +[0-9]+/3 " 5
 con_keys main 7
 check "statefulsets are listed" con_wait main "db +[0-9]/2" 10
 con_keys main 1
@@ -72,6 +79,7 @@ con_keys main d
 check "d on a pod asks first" con_wait main "Remove the pod batch-once\\?" 5
 con_keys main y
 check "the pod is deleted (CLI agrees)" wait_for 15 pod_gone batch-once
+check "and its row goes at once" con_wait_gone main " batch-once " 5
 con_keys main Escape Enter
 check "Enter inspects a pod" con_wait main "\"kind\": \"Pod\"|\"metadata\": \\{" 5
 con_keys main Escape q

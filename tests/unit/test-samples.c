@@ -56,6 +56,16 @@ int main(void)
 	T_OK(s.mem_usage == 0 && s.npids == 0, "and reports no memory or processes");
 	samples_release(&s);
 
+	/* drivers that report a rate (kube metrics) */
+	samples_init(&s, "pod", 60);
+	a = st(1000, 0, 0, 0);
+	a.cpu_rate = 1;
+	a.cpu_nanocores = 250000000; /* a quarter core */
+	samples_add(&s, &a);
+	T_OK(s.cpu_pct > 24.99 && s.cpu_pct < 25.01 && s.cpu.n == 1, "a CPU rate needs no second sample (%.2f)",
+	     s.cpu_pct);
+	samples_release(&s);
+
 	struct sample_set ss;
 	sample_set_init(&ss, 30);
 	sample_set_get(&ss, "a", 1);
