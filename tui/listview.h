@@ -35,6 +35,7 @@ struct listview {
 	char err[1024];
 	int err_code;
 	int list_inflight, stats_inflight;
+	unsigned stats_ticks;
 	int hide_stopped;
 	char **busy;
 	size_t nbusy;

@@ -54,22 +54,6 @@ static const struct listview_spec spec = {
 	.rows = rows,
 };
 
-/* Rows are tags, not images: find the image behind a row by tag or id. */
-static const struct tug_obj *image_of(struct listview *lv, const char *row_id)
-{
-	for (size_t i = 0; i < lv->list.n; i++) {
-		const struct tug_obj *o = &lv->list.items[i];
-		if (o->id && !strcmp(o->id, row_id))
-			return o;
-		for (char **t = o->tags; t && *t; t++)
-			if (!strcmp(*t, row_id))
-				return o;
-		if (o->name && !strcmp(o->name, row_id))
-			return o;
-	}
-	return NULL;
-}
-
 static int key(struct console *c, void *v, enum action a, int k)
 {
 	struct listview *lv = v;
@@ -90,9 +74,9 @@ static int key(struct console *c, void *v, enum action a, int k)
 		return 1;
 	}
 	case ACT_INSPECT: {
+		/* the row's tag names the image */
 		struct table_row *r = table_selected(&lv->t);
-		const struct tug_obj *o = r ? image_of(lv, r->id) : NULL;
-		if (o)
+		if (r && r->data)
 			console_inspect(c, lv->index, TUG_IMAGE, r->id);
 		return 1;
 	}

@@ -30,6 +30,7 @@ struct table_row {
 	char **text;          /* one per column */
 	double *num;          /* sort keys of numeric columns */
 	unsigned char *role;  /* enum role per cell (ROLE_NORMAL = plain) */
+	const void *data;     /* the caller's: what the row shows */
 	unsigned marked : 1;
 	unsigned busy : 1;
 	unsigned dim : 1;     /* whole row muted (e.g. stopped) */
