@@ -138,6 +138,8 @@ struct tug_create_opts {
 	int auto_remove;       /* --rm */
 	char **labels;         /* KEY=VALUE */
 	const char *stop_signal;
+	char **ports;          /* -p specs as given ("8080:80/tcp"), NULL-terminated or
+				* NULL: recorded now, published once networks exist */
 };
 
 /* The caller's stdio for attached runs and exec: fds the driver reads

@@ -133,7 +133,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			cli_failf("unknown flag: %s\nSee 'tug --help'.", argv[i]);
+			cli_failf("unknown flag: %s (see 'tug --help')", argv[i]);
 			return 125;
 		}
 	}
@@ -151,6 +151,6 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
-	cli_failf("unknown command: %s\nSee 'tug --help'.", argv[i]);
+	cli_failf("unknown command: %s (see 'tug --help')", argv[i]);
 	return 125;
 }
