@@ -17,11 +17,12 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${TUG:=$here/../tug}" "${BUILD:=$here/../build}"
 export TUG BUILD
 . "$here/lib.sh" # t_busybox_tar
+. "$here/bench-console.sh" # bench_console
 
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
 BENCHTIME=$BUILD/bench/benchtime
-SECTIONS=(binary_start container_start seccomp)
+SECTIONS=(binary_start container_start seccomp console)
 MISSED=0
 
 if [ "$(id -u)" -ne 0 ]; then
