@@ -10,7 +10,9 @@
  *   'W' struct winsize the attached terminal was resized */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/net.h"
 #include "runtime/secure.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -417,6 +419,8 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 		if (done)
 			break;
 	}
+	/* leases, ports and rules go before the exit is recorded */
+	net_teardown(m->rt, m->s.id);
 	drain(m, out_fds, 2);
 	log_feed(m, 1, "", 0, 1);
 	log_feed(m, 2, "", 0, 1);
@@ -437,8 +441,8 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
 	ctr_mark_stopping(m->rt, m->s.id, 0);
-	if (m->s.auto_remove)
-		ctr_remove_files(m->rt, m->s.id, &e);
+	if (m->s.auto_remove && ctr_remove_files(m->rt, m->s.id, &e) == 0)
+		vol_remove_anonymous(m->rt, m->s.config);
 	if (m->attached)
 		detach_stdio(m);
 	if (notify)

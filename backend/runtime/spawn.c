@@ -9,6 +9,7 @@
  * docker's exit codes (125 runtime, 126 cannot run, 127 not found). */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/net.h"
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
@@ -372,6 +373,13 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	}
 	close(sv[1]);
 	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		close(sv[0]);
+		return -1;
+	}
+	/* the child waits for 'G': its network namespace is wired now */
+	if (net_setup(rt, s, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		close(sv[0]);
