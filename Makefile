@@ -11,8 +11,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # (dozens of dependent libraries) are loaded on first use by
 # backend/util/lazy-*.c instead of at every start.
 STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo -lcrypto
-DYN_LIBS := $(shell pkg-config --libs libcurl libarchive 2>/dev/null)
-PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic $(DYN_LIBS) -ldl
+PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
 	-DTUG_DATADIR='"$(PREFIX)/share/tug"'
@@ -35,6 +34,7 @@ OBJS := $(SRCS:%.c=$(BUILD)/%.o)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test-*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench/*.c))
 
 .PHONY: all deps test unit bench demo demo-clean screenshots install clean fuzz
 
@@ -61,14 +61,19 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtug.a tests/unit/t.h
 
 unit: $(UNIT_BINS)
 
+# bench helpers: a spawn-to-reap timer and probes of library costs
+$(BUILD)/bench/%: tests/bench/%.c tests/bench/bench.h $(BUILD)/libtug.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(BUILD)/libtug.a $(LDFLAGS) $(LDLIBS)
+
 deps:
 	bash .ci/deps
 
 test: $(BIN) $(UNIT_BINS)
 	TUG=$(CURDIR)/$(BIN) BUILD=$(CURDIR)/$(BUILD) bash tests/run.sh $(TESTS)
 
-bench: tug
-	bash tests/bench.sh
+bench: tug $(BENCH_BINS)
+	TUG=$(CURDIR)/tug BUILD=$(CURDIR)/$(BUILD) bash tests/bench.sh
 
 demo: tug
 	bash tests/demo.sh

@@ -13,8 +13,8 @@ pass=0 fail=0 skip=0
 failed_names=()
 
 selected() {
-	[ $# -eq 0 ] && return 0
 	local n=$1; shift
+	[ $# -eq 0 ] && return 0
 	for f in "$@"; do case "$n" in *"$f"*) return 0 ;; esac; done
 	return 1
 }

@@ -2,6 +2,7 @@
  * the docker-style CLI. Global flags come before the subcommand. */
 #include "cli.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <locale.h>
 #include <signal.h>
@@ -114,6 +115,8 @@ int main(int argc, char **argv)
 	int i, rc;
 
 	c.prog = argv[0];
+	trace_init();
+	trace_mark("cli start");
 	signal(SIGPIPE, SIG_IGN);
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		if (global_value(argc, argv, &i, "--root", &c.root) ||

@@ -9,6 +9,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -323,11 +324,15 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 		json_object_set_new(labels, key, json_string(eq ? eq + 1 : ""));
 	}
 
+	trace_mark("create: image resolved");
 	if (o->name)
 		snprintf(name, sizeof(name), "%s", o->name);
 	else
 		random_name(name, sizeof(name));
 	snprintf(hostname, sizeof(hostname), "%s", o->hostname ? o->hostname : "");
+	/* docker: the short id, or the host's name when sharing its network */
+	if (!hostname[0] && o->network && !strcmp(o->network, "host"))
+		gethostname(hostname, sizeof(hostname) - 1);
 	if (!hostname[0])
 		snprintf(hostname, sizeof(hostname), "%.12s", id);
 
@@ -429,6 +434,7 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 		}
 		json_decref(st);
 	}
+	trace_mark("create: done");
 	json_decref(cfg);
 	memcpy(id_out, id, 65);
 	return 0;
@@ -566,7 +572,7 @@ int ctr_wait_stopped(const struct rt *rt, const char *id, int timeout_ms, struct
 
 	rt_ctr_path(rt, id, NULL, dir, sizeof(dir));
 	if (ino >= 0)
-		inotify_add_watch(ino, dir, IN_MOVED_TO | IN_DELETE_SELF | IN_CREATE);
+		inotify_add_watch(ino, dir, IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_CREATE);
 	for (;;) {
 		struct tug_err e;
 		json_t *st = rt_ctr_state(rt, id, &e);
@@ -612,12 +618,12 @@ int ctr_wait_stopped(const struct rt *rt, const char *id, int timeout_ms, struct
 	}
 }
 
-int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
+int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
+		  struct tug_err *err)
 {
 	char path[PATH_MAX], link[PATH_MAX], target[128];
 	json_t *cfg = rt_ctr_config(rt, id, err);
 	const char *name;
-	struct tug_err e;
 
 	if (!cfg)
 		return -1;
@@ -632,11 +638,21 @@ int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
 	}
 	json_decref(cfg);
 	net_ctr_removed(rt, id);
+	snprintf(trash, size, "%s/tmp/removed-%s", rt->root, id);
+	if (rename(rt_ctr_path(rt, id, NULL, path, sizeof(path)), trash) < 0)
+		return tug_errno(err, "remove container %.12s", id);
+	return 0;
+}
+
+int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
+{
+	char trash[PATH_MAX];
+	struct tug_err e;
+
+	if (ctr_unpublish(rt, id, trash, sizeof(trash), err) < 0)
+		return -1;
 	cgroup_destroy(rt->cgroup_parent, id, &e);
-	/* a dead container's mount namespace is gone, but be safe against a
-	 * merged dir mounted by hand */
-	umount2(rt_ctr_path(rt, id, "merged", path, sizeof(path)), MNT_DETACH);
-	return fs_rm_rf(rt_ctr_path(rt, id, NULL, path, sizeof(path)), err);
+	return fs_rm_rf(trash, err);
 }
 
 char *ctr_status_text(json_t *st, int64_t now)

@@ -42,6 +42,11 @@ int ctr_state_update(const struct rt *rt, const char *id,
 
 /* Remove a stopped container's files, name and cgroup. */
 int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err);
+/* The fast half of removal: drop the name and move the directory into
+ * root/tmp, so the container is gone for every reader. *trash receives
+ * the new path for the slow half (rm -rf), which may run later. */
+int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
+		  struct tug_err *err);
 
 /* Wait until the container's state is no longer running/restarting (or it
  * is gone), for at most timeout_ms (<0 = forever). Returns 1 when stopped,
@@ -72,12 +77,20 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 struct spawn_io {
 	int stdin_fd, stdout_fd, stderr_fd;
 	int ptmx;               /* out: pty master, -1 without tty */
+	int mntns;              /* out: the container's mount namespace, held
+				 * open so that its teardown (an RCU grace
+				 * period per mount) happens after the exit is
+				 * reported, not before; -1 if unavailable */
 };
 pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct tug_err *err);
 
 /* The container's namespaces from inside its mount namespace (rootfs.c):
  * called in the child after clone. */
 int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_err *err);
+
+/* Compile or load the seccomp program once per process, before forking
+ * anything that will call ctr_exec_process. */
+int ctr_security_prepare(struct rt *rt, struct tug_err *err);
 
 /* User, working dir, env, hardening and execve for the container's init
  * and for exec; call inside the container's namespaces. Returns only on

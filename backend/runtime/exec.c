@@ -192,6 +192,8 @@ int rt_ctr_exec(struct rt *rt, const char *ref, const struct tug_exec_opts *o,
 	}
 	pid = (pid_t)jint(st, "Pid");
 	json_decref(st);
+	if (ctr_security_prepare(rt, err) < 0)
+		return -1;
 	if (ctr_spec_load(rt, id, &s, err) < 0)
 		return -1;
 	for (size_t i = 0; i < NNS; i++) {

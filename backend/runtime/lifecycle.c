@@ -6,6 +6,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -85,6 +86,7 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 		return tug_errno(err, "socketpair");
 	fflush(stdout);
 	fflush(stderr);
+	trace_mark("start: fork monitor");
 	pid = fork();
 	if (pid < 0) {
 		close(sv[0]);
@@ -158,6 +160,7 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 		}
 		sigaction(SIGWINCH, &old, NULL);
 	}
+	trace_mark("start: exit code received");
 	close(sv[0]);
 	waitpid(pid, NULL, 0);
 	if (tag != 'X') {

@@ -16,6 +16,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -46,6 +47,7 @@ struct mon {
 	int chan;          /* to the attached or starting CLI, -1 once gone */
 	int attached;      /* fds 0-2 are the CLI's */
 	int logfd;
+	int mntns;         /* the last run's mount namespace, see spawn_io */
 	struct linebuf lb[3];
 };
 
@@ -297,7 +299,7 @@ static void drain(struct mon *m, int *fds, int n)
 static int run_once(struct mon *m, int sfd, int restarts, int *started, struct tug_err *err)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	struct spawn_io io = { -1, -1, -1, -1 };
+	struct spawn_io io = { -1, -1, -1, -1, -1 };
 	int devnull = -1, status = 0, code, out_fds[2];
 	pid_t pid;
 	struct state_edit e = { 0 };
@@ -320,7 +322,13 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 			io.stdin_fd = devnull;
 		}
 	}
+	if (m->mntns >= 0) {
+		close(m->mntns);
+		m->mntns = -1;
+	}
 	pid = ctr_spawn(m->rt, &m->s, &io, err);
+	if (pid > 0)
+		m->mntns = io.mntns;
 	if (outp[1] >= 0) close(outp[1]);
 	if (errp[1] >= 0) close(errp[1]);
 	if (inp[0] >= 0) close(inp[0]);
@@ -419,6 +427,7 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 		if (done)
 			break;
 	}
+	trace_mark("monitor: container exited");
 	/* leases, ports and rules go before the exit is recorded */
 	net_teardown(m->rt, m->s.id);
 	drain(m, out_fds, 2);
@@ -435,18 +444,35 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 	return code;
 }
 
+/* Report the end and clean up. What readers can see (state, name,
+ * directory) is settled before the exit code goes out; the slow kernel
+ * work (cgroup rmdir, mount namespace teardown, rm -rf of the layer) comes
+ * after, while the monitor still holds its lock, so a new start or an rm
+ * of the same container waits for it. */
 static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify)
 {
 	struct tug_err e;
+	char trash[PATH_MAX];
+	int removed = 0;
 
-	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
 	ctr_mark_stopping(m->rt, m->s.id, 0);
-	if (m->s.auto_remove && ctr_remove_files(m->rt, m->s.id, &e) == 0)
-		vol_remove_anonymous(m->rt, m->s.config);
+	if (m->s.auto_remove)
+		removed = ctr_unpublish(m->rt, m->s.id, trash, sizeof(trash), &e) == 0;
 	if (m->attached)
 		detach_stdio(m);
+	trace_mark("monitor: recorded, reporting");
 	if (notify)
 		chan_send(m, 'X', code, NULL);
+	if (m->chan >= 0)
+		close(m->chan);
+	if (m->mntns >= 0)
+		close(m->mntns);
+	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
+	if (removed) {
+		fs_rm_rf(trash, &e);
+		vol_remove_anonymous(m->rt, m->s.config);
+	}
+	trace_mark("monitor: cleaned up");
 	_exit(0);
 }
 
@@ -464,6 +490,8 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	m.chan = chan;
 	m.attached = io_attached;
 	m.logfd = -1;
+	m.mntns = -1;
+	trace_mark("monitor: start");
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);
@@ -476,8 +504,17 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	/* one monitor per container: the lock lives as long as we do */
 	lockfd = open(rt_ctr_path(rt, id, "monitor.lock", path, sizeof(path)),
 		      O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lockfd < 0 || flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
-		chan_send(&m, 'E', TUG_E_CONFLICT, "container is already running");
+	/* a previous monitor may still be cleaning up after its exit report:
+	 * wait for it a little, but never for a live one */
+	for (int i = 0; lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0; i++) {
+		if (i >= 500) {
+			chan_send(&m, 'E', TUG_E_CONFLICT, "container is already running");
+			_exit(0);
+		}
+		usleep(10000);
+	}
+	if (lockfd < 0) {
+		chan_send(&m, 'E', TUG_E_GENERIC, "cannot open the container's monitor lock");
 		_exit(0);
 	}
 	if (ctr_spec_load(rt, id, &m.s, &err) < 0) {
@@ -491,12 +528,12 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	}
 	m.logfd = open(rt_ctr_path(rt, id, "ctr.log", path, sizeof(path)),
 		       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	trace_mark("monitor: spec loaded");
 	lim.memory = m.s.memory;
 	lim.nano_cpus = m.s.nano_cpus;
 	lim.pids = m.s.pids_limit;
-	snprintf(path, sizeof(path), "%s/cache", rt->root);
 	if (cgroup_create(rt->cgroup_parent, id, &lim, &err) < 0 ||
-	    secure_seccomp_prepare(path, &err) < 0) {
+	    ctr_security_prepare(rt, &err) < 0) {
 		struct state_edit e = { .status = ST_EXITED, .exit_code = 125, .set_exit = 1,
 					.error = err.msg, .finished = now_ns() };
 		struct tug_err e2;
@@ -504,6 +541,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		chan_send(&m, 'E', err.code, err.msg);
 		finish(&m, 125, 0);
 	}
+	trace_mark("monitor: cgroup and seccomp ready");
 	for (;;) {
 		int64_t t0 = mono_ns();
 		int code = run_once(&m, sfd, restarts, &started, &err);

@@ -10,6 +10,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -347,6 +348,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		return tug_errno(err, "pivot_root into %s", merged);
 	if (chdir("/") < 0)
 		return tug_errno(err, "chdir /");
+	trace_mark("child: pivoted");
 	mkdirs("/proc", 0555);
 	if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
 		return -1;
@@ -354,6 +356,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		return -1;
 	if (setup_sys(s, err) < 0)
 		return -1;
+	trace_mark("child: dev and sys");
 	mask_paths();
 	if (bind_etc(rt, s, err) < 0)
 		return -1;
@@ -363,6 +366,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
+	trace_mark("child: mounts done");
 	if (umount2(OLDROOT, MNT_DETACH) < 0)
 		return tug_errno(err, "detach the host's root");
 	rmdir(OLDROOT);

@@ -13,6 +13,7 @@
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -257,13 +258,22 @@ static int lookup_cmd(const char *cmd, char **env, char *out, size_t size, struc
 	return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": executable file not found in $PATH", cmd);
 }
 
-/* TEMPORARY until secure.h grows a user-aware apply: root keeps docker's
- * default set; a non-root user loses every capability at setuid. */
-static int apply_user_security(uid_t uid, struct tug_err *err)
+static struct secure_filter g_filter;
+static int g_filter_ready;
+
+int ctr_security_prepare(struct rt *rt, struct tug_err *err)
 {
-	if (uid != 0 && setuid(uid) < 0)
-		return tug_errno(err, "set user %u", (unsigned)uid);
-	return secure_apply(secure_default_caps(), 1, err);
+	char dir[PATH_MAX];
+
+	if (g_filter_ready)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s/cache", rt->root);
+	if (secure_cap_last(err) < 0)
+		return -1;
+	if (secure_filter_prepare(&g_filter, dir, secure_default_caps(), err) < 0)
+		return tug_err_wrap(err, "seccomp profile");
+	g_filter_ready = 1;
+	return 0;
 }
 
 /* Shared by the container's init and `tug exec`: user, workdir, env,
@@ -302,10 +312,22 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		env = env_with(env, "TERM=xterm");
 	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
 		return -1;
-	if (setgroups((size_t)ngroups, groups) < 0 || setgid(gid) < 0)
-		return tug_errno(err, "set group %u", (unsigned)gid);
-	if (apply_user_security(uid, err) < 0)
-		return -1;
+	{
+		struct secure_opts so;
+		if (secure_opts_init(&so, err) < 0)
+			return -1;
+		so.set_ids = 1;
+		so.uid = uid;
+		so.gid = gid;
+		so.groups = groups;
+		so.ngroups = (size_t)ngroups;
+		so.seccomp = g_filter_ready ? &g_filter : NULL;
+		if (!so.seccomp)
+			return tug_errf(err, TUG_E_GENERIC, "internal error: seccomp profile not prepared");
+		if (secure_enter(&so, err) < 0)
+			return -1;
+	}
+	trace_mark("child: execve");
 	execve(path, argv, env);
 	if (errno == ENOENT)
 		return tug_errf(err, TUG_E_CMD_NOTFOUND, "exec: \"%s\": no such file or directory", argv[0]);
@@ -329,6 +351,7 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 		_exit(125);
 	/* the parent put us in the container's cgroup: make it our root */
 	unshare(CLONE_NEWCGROUP);
+	trace_mark("child: go");
 	if (!s->tty) {
 		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
 			tug_errno(&err, "set up stdio");
@@ -337,6 +360,7 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 	}
 	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
 		child_fail(sock, &err);
+	trace_mark("child: rootfs ready");
 	if (!s->net_host && loopback_up(&err) < 0)
 		child_fail(sock, &err);
 	if (ptmx >= 0) {
@@ -355,10 +379,12 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	char buf[sizeof(err->msg) + 16];
 
 	io->ptmx = -1;
+	io->mntns = -1;
 	if (!s->net_host)
 		flags |= CLONE_NEWNET;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return tug_errno(err, "socketpair");
+	trace_mark("spawn: clone");
 	/* a raw clone with no stack behaves like fork() into new namespaces */
 	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 	if (pid < 0) {
@@ -372,26 +398,24 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		child_main(rt, s, io, sv[1]);
 	}
 	close(sv[1]);
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
+	{
+		char ns[64];
+		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
+		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
+	}
+	trace_mark("spawn: cloned");
+	/* the child waits for 'G': its network namespace is wired before */
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0 ||
+	    (write(sv[0], "G", 1) != 1 && tug_errno(err, "start container"))) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
-	/* the child waits for 'G': its network namespace is wired now */
-	if (net_setup(rt, s, pid, err) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sv[0]);
-		return -1;
-	}
-	if (write(sv[0], "G", 1) != 1) {
-		tug_errno(err, "start container");
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		close(sv[0]);
-		return -1;
-	}
+	trace_mark("spawn: cgroup joined");
 	for (;;) {
 		int fd;
 		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
@@ -415,9 +439,13 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		if (io->ptmx >= 0)
 			close(io->ptmx);
 		io->ptmx = -1;
+		if (io->mntns >= 0)
+			close(io->mntns);
+		io->mntns = -1;
 		close(sv[0]);
 		return -1;
 	}
+	trace_mark("spawn: exec seen");
 	close(sv[0]);
 	return pid;
 }

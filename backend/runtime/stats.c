@@ -14,26 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 
-static uint64_t host_mem_total(void)
-{
-	static uint64_t total;
-	FILE *f;
-	char line[256];
-
-	if (total)
-		return total;
-	f = fopen("/proc/meminfo", "re");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemTotal: %lu kB", &total) == 1) {
-			total *= 1024;
-			break;
-		}
-	fclose(f);
-	return total;
-}
-
 /* rx/tx bytes of every interface but lo in the netns of pid */
 static void net_counters(pid_t pid, uint64_t *rx, uint64_t *tx)
 {
@@ -91,7 +71,7 @@ int rt_ctr_stats(struct rt *rt, const char *ref, struct tug_stats *out, struct t
 		return tug_err_wrap(err, "stats of container %.12s", id);
 	out->cpu_ns = cs.cpu_ns;
 	out->mem_usage = cs.mem_usage;
-	out->mem_limit = cs.mem_limit ? cs.mem_limit : host_mem_total();
+	out->mem_limit = cs.mem_limit ? cs.mem_limit : cgroup_host_memory();
 	out->blk_read = cs.blk_read;
 	out->blk_write = cs.blk_write;
 	out->pids = cs.pids;

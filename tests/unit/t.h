@@ -9,11 +9,12 @@
 static int t_n, t_failed;
 
 #define T_OK(cond, ...) do { \
+	int t_c = !!(cond); \
 	t_n++; \
-	if (cond) { printf("ok %d - ", t_n); } \
+	if (t_c) { printf("ok %d - ", t_n); } \
 	else { t_failed++; printf("not ok %d - ", t_n); } \
 	printf(__VA_ARGS__); printf("\n"); \
-	if (!(cond)) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+	if (!t_c) printf("#   %s:%d: %s\n", __FILE__, __LINE__, #cond); \
 	fflush(stdout); \
 } while (0)
 

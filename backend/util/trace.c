@@ -1,0 +1,39 @@
+#include "util/trace.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int trace_on;
+static double t0;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+void trace_init(void)
+{
+	const char *v = getenv("TUG_TRACE");
+	const char *base = getenv("TUG_TRACE_T0");
+
+	trace_on = v && *v && strcmp(v, "0");
+	if (!trace_on)
+		return;
+	/* children of the CLI (monitor, container) share the CLI's zero */
+	t0 = base ? atof(base) : now_ms();
+	if (!base) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%.6f", t0);
+		setenv("TUG_TRACE_T0", buf, 1);
+	}
+}
+
+void trace_mark_(const char *what)
+{
+	fprintf(stderr, "trace %+9.3f ms [%d] %s\n", now_ms() - t0, (int)getpid(), what);
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# bench.sh - `make bench`: measured speed figures, one section per figure.
+#
+# Every section is a function bench_<name> listed in SECTIONS below. It
+# prints a header and its figures with the fig/target helpers, returns
+# non-zero only when it could not measure, and leaves nothing behind
+# (everything lives under $W, removed on exit). A missed target is
+# printed as MISSED and counted; BENCH_STRICT=1 makes misses fail `make
+# bench` as well. To add figures (issue 3: the console), write
+# bench_<name> and append <name> to SECTIONS.
+#
+# Environment: TUG and BUILD (set by make), BENCH_RUNS (default 30),
+# BENCH_WARMUP (default 2), BENCH_SECTIONS (run only these sections),
+# BENCH_STRICT.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+: "${TUG:=$here/../tug}" "${BUILD:=$here/../build}"
+export TUG BUILD
+. "$here/lib.sh" # t_busybox_tar
+
+RUNS=${BENCH_RUNS:-30}
+WARMUP=${BENCH_WARMUP:-2}
+BENCHTIME=$BUILD/bench/benchtime
+SECTIONS=(binary_start container_start seccomp)
+MISSED=0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: needs root: containers need namespaces, mounts and cgroups (run: sudo make bench)" >&2
+	exit 1
+fi
+for h in "$BENCHTIME" "$BUILD/bench/seccomp-cost"; do
+	if [ ! -x "$h" ]; then
+		echo "bench: $h is missing: run 'make bench', which builds it" >&2
+		exit 1
+	fi
+done
+
+W=$(mktemp -d /tmp/tug-bench.XXXXXX)
+RUNC_ID=tug-bench-$$
+bench_cleanup() {
+	if [ -d "$W/tug-root" ]; then
+		"$TUG" --root "$W/tug-root" --runroot "$W/tug-run" system reset --force >/dev/null 2>&1
+	fi
+	if [ -d "$W/runc-state" ]; then
+		runc --root "$W/runc-state" delete --force "$RUNC_ID" >/dev/null 2>&1
+	fi
+	grep -o " $W[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do
+		umount -l "$m" 2>/dev/null
+	done
+	rm -rf "$W"
+}
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- output helpers ----
+
+header() { printf '\n== %s ==\n' "$*"; }
+# note TEXT: an indented remark under the figures
+note() { printf '   %s\n' "$*"; }
+# field KEY "k=v k=v...": the value of KEY
+field() {
+	local kv
+	for kv in $2; do
+		case $kv in "$1"=*) echo "${kv#*=}"; return 0 ;; esac
+	done
+	return 1
+}
+# fig LABEL "runs=.. median_ms=.. min_ms=.. max_ms=..": one figure line
+fig() {
+	printf '   %-24s median %9.3f ms   min %9.3f ms   max %9.3f ms   (%s runs)\n' "$1" \
+		"$(field median_ms "$2")" "$(field min_ms "$2")" "$(field max_ms "$2")" "$(field runs "$2")"
+}
+# le A B: A <= B, as decimals
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+# target WHAT GOT LIMIT UNIT: prints "target WHAT <= LIMIT: met|MISSED"
+target() {
+	local verdict=met
+	if ! le "$2" "$3"; then
+		verdict=MISSED
+		MISSED=$((MISSED + 1))
+	fi
+	printf '   %-24s %s%s (target <= %s%s): %s\n' "$1" "$2" "$4" "$3" "$4" "$verdict"
+}
+
+# ---- sections ----
+
+# The floor under every tug command: exec, dynamic loading, exit. Shared
+# libraries cost each start their loading and relocation, so the figure
+# next to an empty program shows what the link set alone takes.
+bench_binary_start() {
+	local empty=$W/empty res_tug res_empty ndso
+	header "binary start: tug version vs an empty C program ($RUNS runs)"
+	printf 'int main(void) { return 0; }\n' >"$empty.c"
+	if ! ${CC:-cc} -O2 -o "$empty" "$empty.c"; then
+		note "cannot build an empty C program with ${CC:-cc}"
+		return 1
+	fi
+	res_tug=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "$TUG" version) || return 1
+	res_empty=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "$empty") || return 1
+	fig "tug version" "$res_tug"
+	fig "empty C program" "$res_empty"
+	ndso=$(ldd "$TUG" 2>/dev/null | grep -c '=>')
+	note "tug loads $ndso shared libraries; what it pays over the empty program is paid by every 'tug run' too"
+}
+
+# tug run --rm against runc run of the same busybox tree, same namespaces.
+bench_container_start() {
+	local tar tug_res="" runc_res="" out rc=0
+	header "container start: run --rm busybox /bin/true ($RUNS runs after $WARMUP warm-up)"
+	[ "$RUNS" -ge 30 ] || note "(fewer than 30 runs: the figures are indicative only)"
+	tar=$(t_busybox_tar) || { note "cannot build the busybox rootfs: install busybox-static"; return 1; }
+
+	local tug=("$TUG" --root "$W/tug-root" --runroot "$W/tug-run")
+	if ! out=$("${tug[@]}" import "$tar" bench:latest 2>&1 >/dev/null); then
+		note "tug: not measured: 'tug import' failed: ${out%%$'\n'*}"
+		rc=1
+	elif ! out=$("${tug[@]}" run --rm bench:latest /bin/true 2>&1 </dev/null); then
+		note "tug: not measured: 'tug run --rm bench /bin/true' failed: ${out%%$'\n'*}"
+		rc=1
+	elif tug_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm bench:latest /bin/true); then
+		fig "tug run --rm" "$tug_res"
+	else
+		note "tug: a timed run failed (above)"
+		rc=1
+	fi
+
+	if ! command -v runc >/dev/null; then
+		note "runc: not installed, runc comparison skipped (apt-get install runc)"
+	elif ! command -v python3 >/dev/null; then
+		note "runc: python3 is needed to edit the bundle's config.json, runc comparison skipped"
+	else
+		local b=$W/runc-bundle
+		mkdir -p "$b/rootfs" && tar -C "$b/rootfs" -xf "$tar" && (cd "$b" && runc spec) &&
+		python3 - "$b/config.json" <<-'EOF'
+			import json, sys
+			path = sys.argv[1]
+			with open(path) as f:
+			    c = json.load(f)
+			c["process"]["terminal"] = False
+			c["process"]["args"] = ["/bin/true"]
+			c["root"] = {"path": "rootfs", "readonly": False}
+			c["linux"]["namespaces"] = [{"type": t} for t in
+			    ("pid", "mount", "uts", "ipc", "network", "cgroup")]
+			with open(path, "w") as f:
+			    json.dump(c, f, indent=1)
+		EOF
+		if [ $? -ne 0 ]; then
+			note "runc: cannot prepare the bundle in $b"
+			rc=1
+		elif runc_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- \
+				runc --root "$W/runc-state" run --bundle "$b" "$RUNC_ID"); then
+			fig "runc run" "$runc_res"
+		else
+			note "runc: a timed run failed (above)"
+			rc=1
+		fi
+	fi
+
+	if [ -n "$tug_res" ]; then
+		target "tug median" "$(field median_ms "$tug_res")" 10 " ms"
+		if [ -n "$runc_res" ]; then
+			target "tug / runc" "$(awk -v a="$(field median_ms "$tug_res")" \
+				-v b="$(field median_ms "$runc_res")" 'BEGIN { printf "%.2f", a / b }')" 0.5 "x"
+		fi
+	fi
+	note "runc bundle: runc spec, rootfs = the same busybox tree (writable), terminal false,"
+	note "namespaces pid mount uts ipc network cgroup; timings are spawn to reap (tests/bench/benchtime.c)"
+	return $rc
+}
+
+# What secure_filter_prepare() costs with an empty cache vs a cached program.
+bench_seccomp() {
+	local out insns compile cached
+	header "seccomp program: libseccomp compile vs cached load ($RUNS runs each)"
+	out=$("$BUILD/bench/seccomp-cost" "$RUNS") || { note "seccomp-cost failed (above)"; return 1; }
+	insns=$(field insns "$(grep '^insns=' <<<"$out")")
+	compile=$(grep '^compile ' <<<"$out")
+	cached=$(grep '^cached ' <<<"$out")
+	fig "compile (libseccomp)" "${compile#compile }"
+	fig "cached load" "${cached#cached }"
+	note "$insns BPF instructions (Docker's profile for the native arch and its 32-bit/x32 companions);"
+	note "cached load is $(awk -v a="$(field median_ms "$compile")" -v b="$(field median_ms "$cached")" \
+		'BEGIN { printf "%.0f", a / b }')x cheaper, and it is what every container start pays"
+}
+
+# ---- run ----
+
+failed=()
+selected=("${SECTIONS[@]}")
+[ -n "${BENCH_SECTIONS:-}" ] && read -r -a selected <<<"$BENCH_SECTIONS"
+echo "tug bench on $(uname -srm), $(nproc) CPUs"
+for s in "${selected[@]}"; do
+	if ! declare -F "bench_$s" >/dev/null; then
+		echo "bench: no section '$s' (sections: ${SECTIONS[*]})" >&2
+		failed+=("$s")
+		continue
+	fi
+	"bench_$s" || failed+=("$s")
+done
+echo
+if [ ${#failed[@]} -gt 0 ]; then
+	echo "bench: could not measure: ${failed[*]}; targets missed: $MISSED"
+	exit 1
+fi
+echo "bench: all figures measured; targets missed: $MISSED"
+[ "${BENCH_STRICT:-0}" = 1 ] && [ "$MISSED" -gt 0 ] && exit 1
+exit 0
