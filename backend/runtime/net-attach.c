@@ -11,6 +11,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -214,13 +215,16 @@ static void drop_leases(struct rt *rt, struct nl *nl, const char *net, json_t *g
 		refresh_members(rt, net, id);
 }
 
-/* Everything a container holds on every network (lock held). */
-static void teardown_locked(struct rt *rt, const char *id)
+/* Everything a container holds on every network (lock held). The host
+ * ends of its veths are deleted only with del_veths: when the container
+ * has exited, its network namespace dies and takes them along, and an
+ * explicit delete would wait for an RCU grace period on the exit path. */
+static void teardown_locked(struct rt *rt, const char *id, int del_veths)
 {
 	char **nets = network_dirs(rt);
 	struct nl nl;
 	struct tug_err e;
-	int have_nl = nl_open(&nl, &e) == 0;
+	int have_nl = del_veths && nl_open(&nl, &e) == 0;
 
 	for (char **n = nets; *n; n++) {
 		json_t *gone = ipam_release(rt, *n, id);
@@ -230,7 +234,9 @@ static void teardown_locked(struct rt *rt, const char *id)
 	if (have_nl)
 		nl_close(&nl);
 	strv_free(nets);
+	trace_mark("net: leases released");
 	release_ports(rt, id);
+	trace_mark("net: ports released");
 }
 
 static void clear_settings(json_t *st, void *ctx)
@@ -250,10 +256,12 @@ void net_teardown(struct rt *rt, const char *id)
 		return;
 	nets = ctr_networks(cfg);
 	if (nets[0]) {
+		trace_mark("net: teardown");
 		lk = net_lock(rt, &e);
-		teardown_locked(rt, id);
+		teardown_locked(rt, id, 0);
 		fs_unlock(lk);
 		ctr_state_update(rt, id, clear_settings, NULL, &e);
+		trace_mark("net: torn down");
 	}
 	free(nets);
 	json_decref(cfg);
@@ -273,7 +281,7 @@ void net_ctr_removed(const struct rt *crt, const char *id)
 	lk = net_lock(rt, &e);
 	if (lk < 0)
 		return;
-	teardown_locked(rt, id);
+	teardown_locked(rt, id, 1);
 	fs_unlock(lk);
 }
 
@@ -326,6 +334,7 @@ static int attach_one(struct attach *a, const struct netw *w, int ifnum, int def
 	jset_int(info, "MonitorStart", (int64_t)a->mstart);
 	if (ipam_alloc(a->rt, w, want, info, &ip, err) < 0)
 		return -1;
+	trace_mark("net: address leased");
 	mac_from_ip4(ip, mac);
 	br = nl_link_index(&a->host, w->bridge, err);
 	if (br <= 0) {
@@ -335,18 +344,21 @@ static int attach_one(struct attach *a, const struct netw *w, int ifnum, int def
 	}
 	if (nl_veth_add(&a->host, veth, br, ifname, mac, a->nsfd, err) < 0)
 		return -1;
+	trace_mark("net: veth created");
 	if (a->ctr.fd < 0 && nl_open_netns(&a->ctr, a->nsfd, err) < 0)
 		return -1;
+	trace_mark("net: in the container's namespace");
 	idx = nl_link_index(&a->ctr, ifname, err);
 	if (idx <= 0) {
 		if (idx == 0)
 			tug_errf(err, TUG_E_GENERIC, "%s did not appear in the container", ifname);
 		return -1;
 	}
-	if (nl_addr_add(&a->ctr, idx, ip, w->subnet.len, err) < 0)
+	if (nl_addr_add(&a->ctr, idx, ip, w->subnet.len, err) < 0 || nl_link_up(&a->ctr, idx, err) < 0)
 		return -1;
 	if (default_route && nl_route_default(&a->ctr, idx, w->gateway, err) < 0)
 		return -1;
+	trace_mark("net: address and route set");
 	*ep = json_object();
 	jset_str(*ep, "NetworkID", w->id);
 	jset_str(*ep, "EndpointID", veth);
@@ -476,12 +488,15 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 	}
 	if (nl_open(&a.host, err) < 0)
 		goto out;
+	trace_mark("net: setup");
 	lk = net_lock(rt, err);
 	if (lk < 0)
 		goto out;
+	trace_mark("net: locked");
 	/* whatever a crashed earlier run left, and ports of dead monitors */
-	teardown_locked(rt, s->id);
+	teardown_locked(rt, s->id, 1);
 	release_ports(rt, NULL);
+	trace_mark("net: leftovers checked");
 	ns = json_object();
 	networks = json_object();
 	json_object_set_new(ns, "Networks", networks);
@@ -492,6 +507,7 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 			tug_err_wrap(err, "network %s", nets[i]);
 			goto undo;
 		}
+		trace_mark("net: network loaded");
 		if (attach_one(&a, &w, i, !have_route && !w.internal, &ep, err) < 0) {
 			tug_err_wrap(err, "attach to network %s", w.name);
 			netw_release(&w);
@@ -505,6 +521,7 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 			have_route = 1;
 		json_object_set_new(networks, w.name, ep);
 		netw_release(&w);
+		trace_mark("net: attached");
 	}
 	if (bindings_of(s->config, &ports, err) < 0)
 		goto undo;
@@ -513,8 +530,10 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 		snprintf(comment, sizeof(comment), "%s %.12s", jstr(s->config, "Name"), s->id);
 		if (hostport_reserve(rt, s->id, jstr(s->config, "Name"), primary_ip, &ports, a.monitor, err) < 0)
 			goto undo;
+		trace_mark("net: ports reserved");
 		if (fw_ports_add(rt, primary_ip, &ports, comment, err) < 0)
 			goto undo;
+		trace_mark("net: ports published");
 	}
 	json_object_set_new(ns, "Ports", ports_json(&ports));
 	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
@@ -525,13 +544,15 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 		if (ctr_state_update(rt, s->id, apply_settings, &e, err) < 0)
 			goto undo;
 	}
+	trace_mark("net: state saved");
 	render_hosts(rt, s->id);
 	for (int i = 0; nets[i]; i++)
 		refresh_members(rt, nets[i], s->id);
+	trace_mark("net: hosts written");
 	rc = 0;
 	goto out;
 undo:
-	teardown_locked(rt, s->id);
+	teardown_locked(rt, s->id, 1);
 out:
 	if (lk >= 0)
 		fs_unlock(lk);

@@ -4,6 +4,7 @@
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
+#include "util/trace.h"
 
 #include <dirent.h>
 #include <dlfcn.h>
@@ -39,7 +40,8 @@ static int nft_load(void)
 	if (nft.tried)
 		return nft.ok;
 	nft.tried = 1;
-	h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+	/* lazy binding: only the few functions used get resolved */
+	h = dlopen("libnftables.so.1", RTLD_LAZY | RTLD_LOCAL);
 	if (!h)
 		return 0;
 	*(void **)&nft.ctx_new = dlsym(h, "nft_ctx_new");
@@ -61,10 +63,21 @@ static int nft_load(void)
 	return 1;
 }
 
+/* Run an nft batch whose failure is expected or ignored; the buffered
+ * messages are dropped so they never show up in a later error. */
+static int nft_try(const char *cmds)
+{
+	int rc = nft.run(nft.ctx, cmds);
+	nft.get_error(nft.ctx);
+	nft.get_output(nft.ctx);
+	return rc;
+}
+
 /* Run an nft batch (all or nothing). On failure err gets nft's first
  * error line, prefixed with what. */
 static int nft_cmd(const char *cmds, const char *what, struct tug_err *err)
 {
+	nft.get_error(nft.ctx);
 	if (nft.run(nft.ctx, cmds) == 0)
 		return 0;
 	if (err) {
@@ -209,7 +222,7 @@ static int nft_ensure_table(struct rt *rt, const char *t, struct tug_err *err)
 
 	(void)rt;
 	sbuf_printf(&b, "list table ip %s", t);
-	rc = nft.run(nft.ctx, b.s);
+	rc = nft_try(b.s);
 	sbuf_release(&b);
 	if (rc == 0)
 		return 0;
@@ -234,7 +247,7 @@ static int nft_ensure_table(struct rt *rt, const char *t, struct tug_err *err)
 		" chain prerouting { type nat hook prerouting priority dstnat; policy accept;\n"
 		"  fib daddr type local jump publish\n"
 		" }\n"
-		" chain output { type nat hook output priority dstnat; policy accept;\n"
+		" chain output { type nat hook output priority -100; policy accept;\n"
 		"  fib daddr type local jump publish\n"
 		" }\n"
 		" chain postrouting { type nat hook postrouting priority srcnat; policy accept;\n"
@@ -266,7 +279,7 @@ static void nft_each(struct sbuf *cmds)
 	if (!cmds->s)
 		return;
 	for (char *c = strtok_r(cmds->s, "\n", &save); c; c = strtok_r(NULL, "\n", &save))
-		nft.run(nft.ctx, c);
+		nft_try(c);
 }
 
 static void nft_net_elems(struct sbuf *b, const char *verb, const char *t, const struct netw *n)
@@ -333,7 +346,7 @@ static void note_filter_table(struct rt *rt)
 	json_t *st = host_state(rt);
 
 	if (!json_object_get(st, "FilterTableExisted") && nft_load()) {
-		int existed = nft.run(nft.ctx, "list table ip filter") == 0;
+		int existed = nft_try("list table ip filter") == 0;
 		jset_bool(st, "FilterTableExisted", existed);
 		host_state_save(rt, st);
 	}
@@ -667,10 +680,15 @@ int fw_ports_add(struct rt *rt, uint32_t ip, const struct port_list *p, const ch
 	if (use_nft(rt)) {
 		struct sbuf b = SBUF_INIT;
 		int rc;
-		if (nft_ensure_table(rt, nm.table, err) < 0)
-			return -1;
+		trace_mark("fw: libnftables ready");
 		nft_port_cmds(&b, "add", nm.table, ip, p, comment);
-		rc = nft_cmd(b.s, "publish ports", err);
+		/* the table normally exists (made with the network); make it
+		 * only when someone flushed the ruleset meanwhile */
+		rc = nft_try(b.s);
+		if (rc != 0 && nft_ensure_table(rt, nm.table, err) == 0)
+			rc = nft_cmd(b.s, "publish ports", err);
+		else if (rc != 0)
+			rc = -1;
 		sbuf_release(&b);
 		return rc;
 	}
@@ -691,7 +709,7 @@ void fw_ports_del(struct rt *rt, uint32_t ip, const struct port_list *p)
 		nft_port_cmds(&b, "delete", nm.table, ip, p, NULL);
 		/* one batch first (the common case), element by element if an
 		 * element was already gone */
-		if (nft.run(nft.ctx, b.s) != 0) {
+		if (nft_try(b.s) != 0) {
 			sbuf_release(&b);
 			nft_port_cmds(&b, "delete", nm.table, ip, p, NULL);
 			nft_each(&b);
@@ -714,6 +732,7 @@ static int filter_table_empty(void)
 
 	nft.set_flags(nft.ctx, NFT_CTX_OUTPUT_JSON);
 	if (nft.run(nft.ctx, "list table ip filter") != 0) {
+		nft.get_error(nft.ctx);
 		nft.set_flags(nft.ctx, 0);
 		return 0;
 	}
@@ -763,7 +782,7 @@ int fw_reset(struct rt *rt, struct tug_err *err)
 	if (nft_load()) {
 		struct sbuf b = SBUF_INIT;
 		sbuf_printf(&b, "delete table ip %s", nm.table);
-		nft.run(nft.ctx, b.s);
+		nft_try(b.s);
 		sbuf_release(&b);
 	}
 	if (ipt_bin()) {
@@ -777,7 +796,7 @@ int fw_reset(struct rt *rt, struct tug_err *err)
 		ipt_drop_chain("nat", chain, "POSTROUTING");
 	}
 	if (json_is_false(json_object_get(st, "FilterTableExisted")) && nft_load() && filter_table_empty())
-		nft.run(nft.ctx, "delete table ip filter");
+		nft_try("delete table ip filter");
 	/* IPv4 forwarding back as it was, once no bridge (of anyone) needs it */
 	if (jstr(st, "IpForwardWas") && !any_bridge_left())
 		fs_write_str("/proc/sys/net/ipv4/ip_forward", jstr(st, "IpForwardWas"), err);

@@ -276,9 +276,9 @@ int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer,
 	pa = nest_start(&r, VETH_INFO_PEER);
 	pifi = tail(&r);
 	memset(pifi, 0, sizeof(*pifi));
+	/* not up yet: a veth opened before its pair is complete fails with
+	 * ENOTCONN; the caller brings it up from inside the namespace */
 	pifi->ifi_family = AF_UNSPEC;
-	pifi->ifi_flags = IFF_UP;
-	pifi->ifi_change = IFF_UP;
 	r.h.nlmsg_len = (unsigned)(NLMSG_ALIGN(r.h.nlmsg_len) + NLMSG_ALIGN(sizeof(*pifi)));
 	attr_put(&r, IFLA_IFNAME, peer, strlen(peer) + 1);
 	if (peer_mac)

@@ -33,8 +33,8 @@ int nl_link_index(struct nl *nl, const char *name, struct tug_err *err);
  * (TUG_E_CONFLICT) so a foreign interface is never adopted. */
 int nl_bridge_add(struct nl *nl, const char *name, struct tug_err *err);
 /* Create veth pair `name` (here, up, enslaved to master when > 0) and
- * `peer` (up, with MAC peer_mac, created directly inside the namespace
- * peer_nsfd). */
+ * `peer` (down, with MAC peer_mac, created directly inside the namespace
+ * peer_nsfd: bring it up from there). */
 int nl_veth_add(struct nl *nl, const char *name, int master, const char *peer,
 		const unsigned char peer_mac[6], int peer_nsfd, struct tug_err *err);
 /* Delete link `name`; a missing link is not an error (returns 0). */

@@ -46,8 +46,8 @@ void net_names(const struct rt *rt, struct net_names *out)
 		digest_buf(rt->root, strlen(rt->root), d);
 		snprintf(out->table, sizeof(out->table), "tug_%.6s", d + 7);
 		snprintf(out->ipt_chain, sizeof(out->ipt_chain), "TUG-FWD-%.6s", d + 7);
-		snprintf(out->bridge_prefix, sizeof(out->bridge_prefix), "tu%.5s", d + 7);
-		snprintf(out->default_bridge, sizeof(out->default_bridge), "tu%.5s0", d + 7);
+		snprintf(out->bridge_prefix, sizeof(out->bridge_prefix), "t%.5s-", d + 7);
+		snprintf(out->default_bridge, sizeof(out->default_bridge), "t%.5s0", d + 7);
 	}
 }
 
