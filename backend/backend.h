@@ -307,6 +307,11 @@ struct backend_ops {
 
 	void (*close)(struct tug_endpoint *ep);
 
+	/* Remove images no container uses: the nameless ones, or with `all`
+	 * every one; removed() as image_remove; *reclaimed = bytes freed. */
+	int (*image_prune)(struct tug_endpoint *ep, int all,
+			   void (*removed)(void *ctx, const char *what), void *ctx,
+			   int64_t *reclaimed, struct tug_err *err);
 	/* Networks (TUG_NETWORK). list fills id, name, status (driver), ip
 	 * (subnet), ports (published ports of its containers), users
 	 * (container names), created_ns and raw (inspect JSON). Removal is
@@ -454,6 +459,14 @@ static inline int backend_image_remove(struct tug_endpoint *ep, const char *ref,
 	if (ep->readonly)
 		return backend_refuse_readonly(ep, "rmi", err);
 	return BACKEND_CALL(ep, image_remove, err, ref, force, removed, ctx, err);
+}
+static inline int backend_image_prune(struct tug_endpoint *ep, int all,
+				      void (*removed)(void *, const char *), void *ctx,
+				      int64_t *reclaimed, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "image prune", err);
+	return BACKEND_CALL(ep, image_prune, err, all, removed, ctx, reclaimed, err);
 }
 static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
 {

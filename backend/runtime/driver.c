@@ -156,6 +156,12 @@ static int d_rmi(struct tug_endpoint *ep, const char *ref, int force,
 	return rt_img_remove(RT(ep), ref, force, removed, ctx, err);
 }
 
+static int d_prune(struct tug_endpoint *ep, int all, void (*removed)(void *, const char *),
+		   void *ctx, int64_t *reclaimed, struct tug_err *err)
+{
+	return rt_img_prune(RT(ep), all, removed, ctx, reclaimed, err);
+}
+
 static int d_net_create(struct tug_endpoint *ep, const struct tug_net_create_opts *o,
 			char *id, struct tug_err *err)
 {
@@ -180,16 +186,19 @@ static int d_vol_create(struct tug_endpoint *ep, const struct tug_volume_create_
 	return rt_vol_create(RT(ep), o, name, err);
 }
 
-static int d_prune(struct tug_endpoint *ep, enum tug_kind k,
-		   void (*removed)(void *, const char *), void *ctx, struct tug_err *err)
+static int d_obj_prune(struct tug_endpoint *ep, enum tug_kind k,
+		       void (*removed)(void *, const char *), void *ctx, struct tug_err *err)
 {
 	if (k == TUG_NETWORK)
 		return rt_net_prune(RT(ep), removed, ctx, err);
 	if (k == TUG_VOLUME)
 		return rt_vol_prune(RT(ep), removed, ctx, err);
+	if (k == TUG_IMAGE) {
+		int64_t reclaimed = 0;
+		return rt_img_prune(RT(ep), 0, removed, ctx, &reclaimed, err);
+	}
 	return tug_errf(err, TUG_E_UNSUPPORTED, "prune of %ss is not supported by the local runtime",
-			tug_kind_name(k));
-}
+			tug_kind_name(k));}
 
 static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
@@ -238,11 +247,12 @@ static const struct backend_ops runtime_ops = {
 	.image_remove = d_rmi,
 	.reset = d_reset,
 	.close = d_close,
+	.image_prune = d_prune,
 	.network_create = d_net_create,
 	.network_connect = d_net_connect,
 	.network_disconnect = d_net_disconnect,
 	.volume_create = d_vol_create,
-	.prune = d_prune,
+	.prune = d_obj_prune,
 };
 
 int backend_open_runtime(const char *root, const char *runroot, struct tug_endpoint **out,

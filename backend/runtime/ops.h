@@ -38,5 +38,7 @@ int rt_img_save(struct rt *rt, const char *const *refs, size_t n, int fd, struct
 int rt_img_tag(struct rt *rt, const char *src, const char *dst, struct tug_err *err);
 int rt_img_remove(struct rt *rt, const char *ref, int force,
 		  void (*removed)(void *, const char *), void *ctx, struct tug_err *err);
+int rt_img_prune(struct rt *rt, int all, void (*removed)(void *, const char *), void *ctx,
+		 int64_t *reclaimed, struct tug_err *err);
 
 #endif

@@ -210,6 +210,15 @@ int fs_rm_rf(const char *path, struct tug_err *err)
 	return 0;
 }
 
+int fs_rm_rf_at(int dfd, const char *name, struct tug_err *err)
+{
+	struct stat st;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : tug_errno(err, "stat %s", name);
+	return rm_at(dfd, name, st.st_dev, err);
+}
+
 static long long du_at(int dfd, const char *name, dev_t dev)
 {
 	struct stat st;

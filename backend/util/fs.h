@@ -22,6 +22,9 @@ int fs_mkdir_p(const char *path, mode_t mode, struct tug_err *err);
 /* rm -rf that never crosses into another filesystem (a leftover mount
  * inside a container dir must not take the host's files with it). */
 int fs_rm_rf(const char *path, struct tug_err *err);
+/* fs_rm_rf for the entry `name` of the directory open as dfd (never
+ * following a symlink named name, never crossing a mount). */
+int fs_rm_rf_at(int dfd, const char *name, struct tug_err *err);
 /* Size in bytes of a tree on its own filesystem (du -s --apparent). */
 long long fs_du(const char *path);
 
