@@ -154,6 +154,23 @@ static void refresh_members(struct rt *rt, const char *net, const char *skip)
 
 /* ---- teardown ---- */
 
+/* Does the container's state still carry network settings, i.e. was it
+ * set up and not (cleanly) torn down? Unreadable state counts as yes. */
+static int has_settings(struct rt *rt, const char *id)
+{
+	struct tug_err e;
+	char path[PATH_MAX];
+	json_t *st;
+	int r;
+
+	if (access(rt_ctr_path(rt, id, "state.json", path, sizeof(path)), F_OK) < 0)
+		return 1;
+	st = json_load_path(path, &e);
+	r = !st || json_object_get(st, "NetworkSettings") != NULL;
+	json_decref(st);
+	return r;
+}
+
 static char **network_dirs(struct rt *rt)
 {
 	char path[PATH_MAX];
@@ -276,7 +293,7 @@ void net_ctr_removed(const struct rt *crt, const char *id)
 	int lk;
 
 	snprintf(path, sizeof(path), "%s/networks", rt->root);
-	if (access(path, F_OK) < 0)
+	if (access(path, F_OK) < 0 || !has_settings(rt, id))
 		return;
 	lk = net_lock(rt, &e);
 	if (lk < 0)
@@ -493,9 +510,10 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 	if (lk < 0)
 		goto out;
 	trace_mark("net: locked");
-	/* whatever a crashed earlier run left, and ports of dead monitors */
-	teardown_locked(rt, s->id, 1);
-	release_ports(rt, NULL);
+	/* whatever a crashed earlier run left (its settings are still in
+	 * the state: a clean exit clears them) */
+	if (has_settings(rt, s->id))
+		teardown_locked(rt, s->id, 1);
 	trace_mark("net: leftovers checked");
 	ns = json_object();
 	networks = json_object();
@@ -528,6 +546,7 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 	if (ports.n) {
 		char comment[80];
 		snprintf(comment, sizeof(comment), "%s %.12s", jstr(s->config, "Name"), s->id);
+		release_ports(rt, NULL); /* of monitors that died */
 		if (hostport_reserve(rt, s->id, jstr(s->config, "Name"), primary_ip, &ports, a.monitor, err) < 0)
 			goto undo;
 		trace_mark("net: ports reserved");

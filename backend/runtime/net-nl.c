@@ -9,7 +9,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
-#include <pthread.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,44 +80,27 @@ int nl_open(struct nl *nl, struct tug_err *err)
 	return 0;
 }
 
-struct ns_job {
-	int nsfd;
-	struct nl *nl;
-	struct tug_err err;
-	int rc;
-};
-
-static void *ns_thread(void *p)
-{
-	struct ns_job *j = p;
-
-	/* only this thread moves: setns(CLONE_NEWNET) is per task */
-	if (setns(j->nsfd, CLONE_NEWNET) < 0) {
-		j->rc = tug_errno(&j->err, "join the container's network namespace");
-		return NULL;
-	}
-	j->rc = nl_open(j->nl, &j->err);
-	return NULL;
-}
-
 int nl_open_netns(struct nl *nl, int nsfd, struct tug_err *err)
 {
-	struct ns_job j = { .nsfd = nsfd, .nl = nl, .rc = -1 };
-	pthread_t t;
-	int e;
+	int self = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC), rc;
 
+	/* setns(CLONE_NEWNET) moves only the calling thread, and the socket
+	 * keeps the namespace it was made in: hop in, make it, hop back */
 	nl->fd = -1;
-	e = pthread_create(&t, NULL, ns_thread, &j);
-	if (e) {
-		errno = e;
-		return tug_errno(err, "start a thread for the container's network namespace");
+	if (self < 0)
+		return tug_errno(err, "open this process's network namespace");
+	if (setns(nsfd, CLONE_NEWNET) < 0) {
+		close(self);
+		return tug_errno(err, "join the container's network namespace");
 	}
-	pthread_join(t, NULL);
-	if (j.rc < 0) {
-		*err = j.err;
-		return -1;
+	rc = nl_open(nl, err);
+	if (setns(self, CLONE_NEWNET) < 0) {
+		/* cannot happen short of a kernel bug; staying in the
+		 * container's namespace would misdirect everything after */
+		abort();
 	}
-	return 0;
+	close(self);
+	return rc;
 }
 
 void nl_close(struct nl *nl)

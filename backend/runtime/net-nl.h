@@ -5,9 +5,9 @@
  * parsing of anyone's output.
  *
  * A socket belongs to the network namespace it was created in; to
- * configure a container's side, nl_open_netns() creates the socket from a
- * short-lived thread that joined the container's namespace, so the
- * caller's own namespace never changes. */
+ * configure a container's side, nl_open_netns() enters the container's
+ * namespace just long enough to create the socket, then returns to its
+ * own (the switch is per thread and is undone before it returns). */
 #ifndef TUG_NET_NL_H
 #define TUG_NET_NL_H
 
