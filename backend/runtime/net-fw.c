@@ -163,7 +163,16 @@ static int ipt_rule(const char *table, const char *op, const char *chain, const 
 	return ipt_argv(a);
 }
 
-/* ---- what tug changed on the host (networks/host.json) ---- */
+/* ---- state ----
+ * Per root (networks/host.json): the firewall backend it chose.
+ * Per host (/run/tug-host.json, under /run/tug-host.lock): what any tug
+ * root changed on the host before it (ip_forward's value, whether
+ * iptables' filter table existed), so the last reset that leaves no
+ * bridge behind can put them back. /run is a tmpfs: a reboot forgets
+ * both the changes and the record. */
+
+#define HOST_STATE "/run/tug-host.json"
+#define HOST_LOCK "/run/tug-host.lock"
 
 static json_t *host_state(struct rt *rt)
 {
@@ -185,6 +194,32 @@ static void host_state_save(struct rt *rt, json_t *j)
 	mkdir(path, 0700);
 	snprintf(path, sizeof(path), "%s/networks/host.json", rt->root);
 	json_save_path(path, j, &e);
+}
+
+/* The host-wide record, locked; give it back with global_done. */
+static json_t *global_state(int *lk)
+{
+	struct tug_err e;
+	json_t *j = NULL;
+
+	*lk = fs_lock(HOST_LOCK, &e);
+	if (access(HOST_STATE, F_OK) == 0)
+		j = json_load_path(HOST_STATE, &e);
+	return j ? j : json_object();
+}
+
+static void global_done(json_t *j, int lk, int save)
+{
+	struct tug_err e;
+
+	if (save) {
+		if (json_object_size(j))
+			json_save_path(HOST_STATE, j, &e);
+		else
+			unlink(HOST_STATE);
+	}
+	json_decref(j);
+	fs_unlock(lk);
 }
 
 const char *fw_backend(struct rt *rt)
@@ -341,19 +376,22 @@ static void ipt_drop_chain(const char *table, const char *chain, const char *par
 /* Was iptables' filter table there before tug touched it? Only
  * answerable (and only needed) with iptables-nft, where creating a chain
  * creates the table: record it so reset can remove an empty one. */
-static void note_filter_table(struct rt *rt)
+static void note_filter_table(void)
 {
-	json_t *st = host_state(rt);
+	int lk, save = 0;
+	json_t *st = global_state(&lk);
 
 	if (!json_object_get(st, "FilterTableExisted") && nft_load()) {
 		int existed = nft_try("list table ip filter") == 0;
-		jset_bool(st, "FilterTableExisted", existed);
-		host_state_save(rt, st);
+		/* only a table tug made is tug's to remove */
+		if (!existed)
+			jset_bool(st, "FilterTableExisted", 0);
+		save = !existed;
 	}
-	json_decref(st);
+	global_done(st, lk, save);
 }
 
-static int ipt_base(struct rt *rt, const struct net_names *nm, struct tug_err *err)
+static int ipt_base(const struct net_names *nm, struct tug_err *err)
 {
 	char dnat[40], post[40], iso[40];
 	const char *c = nm->ipt_chain;
@@ -364,7 +402,7 @@ static int ipt_base(struct rt *rt, const struct net_names *nm, struct tug_err *e
 	ipt_chain_name(dnat, sizeof(dnat), c, "-DNAT");
 	ipt_chain_name(post, sizeof(post), c, "-POST");
 	ipt_chain_name(iso, sizeof(iso), c, "-ISO");
-	note_filter_table(rt);
+	note_filter_table();
 	ipt("-t", "filter", "-N", c, NULL);
 	ipt("-t", "filter", "-N", iso, NULL);
 	ipt("-t", "nat", "-N", dnat, NULL);
@@ -487,7 +525,7 @@ static void strv_free(char **v)
 
 /* ---- coexistence: accept rules in iptables' FORWARD (nft backend) ---- */
 
-static void coexist(struct rt *rt, const struct net_names *nm, const struct netw *n, int add)
+static void coexist(const struct net_names *nm, const struct netw *n, int add)
 {
 	const char *c = nm->ipt_chain;
 	const char *in_ok[] = { "-i", n->bridge, "-j", "ACCEPT", NULL };
@@ -498,7 +536,7 @@ static void coexist(struct rt *rt, const struct net_names *nm, const struct netw
 	if (!ipt_bin())
 		return; /* no iptables: nobody can have set a DROP policy there */
 	if (add) {
-		note_filter_table(rt);
+		note_filter_table();
 		ipt("-t", "filter", "-N", c, NULL);
 		ipt_ensure_rule("filter", "FORWARD", jc, 1);
 		if (n->internal) {
@@ -536,14 +574,15 @@ static int host_forwarding(struct rt *rt, const struct netw *n, struct tug_err *
 		return -1;
 	if (n->internal)
 		return 0;
+	(void)rt;
 	if (fs_read_small("/proc/sys/net/ipv4/ip_forward", cur, sizeof(cur)) > 0 && strcmp(cur, "1")) {
-		json_t *st = host_state(rt);
-		if (!json_object_get(st, "IpForwardWas")) {
+		int lk, rc;
+		json_t *st = global_state(&lk);
+		if (!json_object_get(st, "IpForwardWas"))
 			jset_str(st, "IpForwardWas", cur);
-			host_state_save(rt, st);
-		}
-		json_decref(st);
-		if (fs_write_str("/proc/sys/net/ipv4/ip_forward", "1", err) < 0)
+		rc = fs_write_str("/proc/sys/net/ipv4/ip_forward", "1", err);
+		global_done(st, lk, 1);
+		if (rc < 0)
 			return tug_err_wrap(err, "enable IPv4 forwarding for network %s", n->name);
 	}
 	return 0;
@@ -576,10 +615,10 @@ int fw_network_add(struct rt *rt, const struct netw *n, struct tug_err *err)
 		sbuf_release(&b);
 		if (rc < 0)
 			return tug_err_wrap(err, "network %s", n->name);
-		coexist(rt, &nm, n, 1);
+		coexist(&nm, n, 1);
 		return 0;
 	}
-	if (ipt_base(rt, &nm, err) < 0)
+	if (ipt_base(&nm, err) < 0)
 		return -1;
 	if (ipt_net_rules(&nm, n, 1) < 0)
 		return tug_errf(err, TUG_E_GENERIC, "network %s: iptables refused its rules", n->name);
@@ -602,7 +641,7 @@ void fw_network_del(struct rt *rt, const struct netw *n)
 		nft_net_elems(&b, "delete", nm.table, n);
 		nft_each(&b);
 		sbuf_release(&b);
-		coexist(rt, &nm, n, 0);
+		coexist(&nm, n, 0);
 		return;
 	}
 	ipt_net_rules(&nm, n, 0);
@@ -775,8 +814,9 @@ static int any_bridge_left(void)
 int fw_reset(struct rt *rt, struct tug_err *err)
 {
 	struct net_names nm;
-	json_t *st = host_state(rt);
+	json_t *st;
 	char chain[40];
+	int lk, save = 0;
 
 	net_names(rt, &nm);
 	if (nft_load()) {
@@ -795,11 +835,22 @@ int fw_reset(struct rt *rt, struct tug_err *err)
 		ipt_chain_name(chain, sizeof(chain), nm.ipt_chain, "-POST");
 		ipt_drop_chain("nat", chain, "POSTROUTING");
 	}
-	if (json_is_false(json_object_get(st, "FilterTableExisted")) && nft_load() && filter_table_empty())
-		nft_try("delete table ip filter");
-	/* IPv4 forwarding back as it was, once no bridge (of anyone) needs it */
-	if (jstr(st, "IpForwardWas") && !any_bridge_left())
-		fs_write_str("/proc/sys/net/ipv4/ip_forward", jstr(st, "IpForwardWas"), err);
-	json_decref(st);
+	/* the host as tug found it, once no bridge of anyone needs it: with
+	 * none left, no tug root (or other runtime) forwards any more */
+	st = global_state(&lk);
+	if (!any_bridge_left()) {
+		if (json_is_false(json_object_get(st, "FilterTableExisted"))) {
+			if (nft_load() && filter_table_empty())
+				nft_try("delete table ip filter");
+			json_object_del(st, "FilterTableExisted");
+			save = 1;
+		}
+		if (jstr(st, "IpForwardWas")) {
+			fs_write_str("/proc/sys/net/ipv4/ip_forward", jstr(st, "IpForwardWas"), err);
+			json_object_del(st, "IpForwardWas");
+			save = 1;
+		}
+	}
+	global_done(st, lk, save);
 	return 0;
 }

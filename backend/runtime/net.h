@@ -10,8 +10,9 @@
  *   networks/<name>/leases.json   {"Next": "10.66.0.3", "Leases": {ip: lease}}
  *   networks/ports.json           published host ports: {"tcp/0.0.0.0/8080":
  *                                 {"Container": id, "MonitorPid": .., ...}}
- *   networks/host.json            what tug changed on the host (filter table
- *                                 created, ip_forward before), for reset
+ *   networks/host.json            the firewall backend this root uses
+ * On the host: /run/tug-host.json records what any root changed before it
+ * (ip_forward, iptables' filter table) for the last reset to undo.
  *   network.json (optional)       settings: {"DefaultBridge": "tug0",
  *                                 "DefaultSubnet": "10.66.0.0/24",
  *                                 "AddressPools": [{"Base": "10.66.0.0/15",
