@@ -63,6 +63,7 @@ void tug_obj_release(struct tug_obj *o)
 	free(o->ip);
 	free_strv(o->tags);
 	free_strv(o->users);
+	free_strv(o->cells);
 	json_decref(o->raw);
 	memset(o, 0, sizeof(*o));
 }

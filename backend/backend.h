@@ -65,7 +65,11 @@ struct tug_obj {
 	char *node, *ip;
 	char **tags;       /* images: every repo:tag, NULL-terminated */
 	char **users;      /* volumes/networks/images: names of containers using it */
-	json_t *raw;       /* full object (owned reference) */
+	json_t *raw;       /* full object (owned reference); may be NULL for big
+			    * cluster lists: backend_inspect fetches it */
+	char **cells;      /* driver-computed table cells for kinds the fields
+			    * above do not cover (kube: kubectl's columns, see
+			    * backend/kube/kube.h kube_columns), NULL-terminated */
 };
 
 struct tug_list {
@@ -234,6 +238,48 @@ struct tug_stats {
 	uint64_t pids, pids_limit;   /* limit 0 = unlimited */
 	int online_cpus;
 	int valid;             /* 0 when the object is not running */
+	/* Drivers that measure CPU as a rate (kube: metrics.k8s.io) set
+	 * cpu_rate = 1 and cpu_nanocores (1e9 = one core busy) instead of
+	 * the cumulative cpu_ns; mem_usage is then the working set. */
+	int cpu_rate;
+	uint64_t cpu_nanocores;
+};
+
+/* Live lists: the driver lists the objects, then follows changes (kube:
+ * list + watch with resourceVersion, bookmarks, relist after 410 Gone,
+ * reconnect with backoff). Non-blocking, pumped by the caller's loop
+ * like struct tug_logs. */
+enum tug_watch_type {
+	TUG_WATCH_ADDED,
+	TUG_WATCH_MODIFIED,
+	TUG_WATCH_DELETED,     /* obj carries at least kind, name, namespace */
+	TUG_WATCH_SYNCED,      /* the view is complete (initial list, relist) */
+	TUG_WATCH_STATUS,      /* message: a problem to show ("watch pods: connection
+				* lost; retrying in 4s"); NULL when healthy again */
+};
+
+struct tug_watch_event {
+	enum tug_watch_type type;
+	/* ADDED/MODIFIED/DELETED: owned by the stream; the callback may take
+	 * it over by copying the struct and zeroing *obj. */
+	struct tug_obj *obj;
+	const char *message;
+};
+
+typedef void (*tug_watch_cb)(void *ctx, struct tug_watch_event *ev);
+
+struct tug_watch;
+struct tug_watch_ops {
+	int (*fd)(struct tug_watch *w);          /* readable = pump; -1 none */
+	int (*timeout_ms)(struct tug_watch *w);  /* pump within this even if idle; -1 never */
+	/* deliver what is available now, never blocking. 0 = going on,
+	 * <0 = the stream cannot go on (err filled). Transient trouble is
+	 * reported as TUG_WATCH_STATUS events, not errors. */
+	int (*pump)(struct tug_watch *w, tug_watch_cb cb, void *ctx, struct tug_err *err);
+	void (*close)(struct tug_watch *w);
+};
+struct tug_watch {
+	const struct tug_watch_ops *ops;
 };
 
 /* Progress of long operations (import, load, pull...). */
@@ -333,6 +379,12 @@ struct backend_ops {
 	/* Remove every unused network or volume; removed(ctx, name) for each. */
 	int (*prune)(struct tug_endpoint *ep, enum tug_kind kind,
 		     void (*removed)(void *ctx, const char *name), void *ctx,
+		     struct tug_err *err);
+
+	/* A live list of a kind (see struct tug_watch). Streams must be
+	 * closed before their endpoint. */
+	int (*watch)(struct tug_endpoint *ep, enum tug_kind kind,
+		     const struct tug_list_opts *opts, struct tug_watch **out,
 		     struct tug_err *err);
 };
 
@@ -513,6 +565,26 @@ static inline int backend_prune(struct tug_endpoint *ep, enum tug_kind k,
 	if (ep->readonly)
 		return backend_refuse_readonly(ep, "prune", err);
 	return BACKEND_CALL(ep, prune, err, k, removed, ctx, err);
+}
+static inline int backend_watch(struct tug_endpoint *ep, enum tug_kind k,
+				const struct tug_list_opts *o, struct tug_watch **out,
+				struct tug_err *err)
+{
+	return BACKEND_CALL(ep, watch, err, k, o, out, err);
+}
+
+/* Watch stream helpers. */
+static inline int tug_watch_fd(struct tug_watch *w) { return w->ops->fd(w); }
+static inline int tug_watch_timeout_ms(struct tug_watch *w) { return w->ops->timeout_ms(w); }
+static inline int tug_watch_pump(struct tug_watch *w, tug_watch_cb cb, void *ctx,
+				 struct tug_err *err)
+{
+	return w->ops->pump(w, cb, ctx, err);
+}
+static inline void tug_watch_close(struct tug_watch *w)
+{
+	if (w)
+		w->ops->close(w);
 }
 
 /* Log stream helpers. */

@@ -87,6 +87,8 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 /* The container's namespaces from inside its mount namespace (rootfs.c):
  * called in the child after clone. */
 int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_err *err);
+/* After joining the container's cgroup namespace: its cgroupfs view. */
+int rootfs_mount_cgroup(struct tug_err *err);
 
 /* Compile or load the seccomp program once per process, before forking
  * anything that will call ctr_exec_process. */

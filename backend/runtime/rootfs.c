@@ -5,6 +5,7 @@
  * Everything is mounted inside the container's private mount namespace,
  * so when its last process exits the kernel tears all of it down: no
  * umount bookkeeping on the host, nothing left behind after a crash. */
+#include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/volume.h"
 #include "util/fs.h"
@@ -159,13 +160,21 @@ static int setup_sys(struct ctr_spec *s, struct tug_err *err)
 	}
 	if (mnt("sysfs", "/sys", "sysfs", ro, NULL, err) < 0)
 		return -1;
-	/* the container's own cgroup, read-only, as docker shows it: cgroupfs
-	 * mounted inside the cgroup namespace has the container's cgroup as its root */
-	{
-		struct stat st;
-		if (stat(OLDROOT "/sys/fs/cgroup/cgroup.controllers", &st) == 0)
-			mount("cgroup2", "/sys/fs/cgroup", "cgroup2", ro, NULL);
-	}
+	return 0;
+}
+
+int rootfs_mount_cgroup(struct tug_err *err)
+{
+	enum cgroup_mode mode;
+
+	/* mounted inside the container's cgroup namespace, the hierarchy's
+	 * root is the container's own cgroup, as docker shows it (v2 only:
+	 * v1 hierarchies are not mounted in the container) */
+	if (cgroup_detect(&mode, err) < 0 || mode != CGROUP_V2)
+		return 0;
+	if (mount("cgroup2", "/sys/fs/cgroup", "cgroup2", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  NULL) < 0 && errno != ENOENT)
+		return tug_errno(err, "mount cgroup2 on /sys/fs/cgroup");
 	return 0;
 }
 

@@ -347,17 +347,16 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (read(sock, &go, 1) != 1 || go != 'G')
-		_exit(125);
-	/* the parent put us in the container's cgroup: make it our root */
-	unshare(CLONE_NEWCGROUP);
-	trace_mark("child: go");
+	trace_mark("child: start");
 	if (!s->tty) {
 		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
 			tug_errno(&err, "set up stdio");
 			child_fail(sock, &err);
 		}
 	}
+	/* the filesystem is built while the parent moves us into the
+	 * container's cgroups: on v1 those are six slow writes, and with two
+	 * cores the two halves overlap */
 	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
 		child_fail(sock, &err);
 	trace_mark("child: rootfs ready");
@@ -367,6 +366,13 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 		send_fd(sock, 'T', ptmx);
 		close(ptmx);
 	}
+	if (read(sock, &go, 1) != 1 || go != 'G')
+		_exit(125);
+	trace_mark("child: in cgroup");
+	/* now in the container's cgroup: make it our cgroup root */
+	unshare(CLONE_NEWCGROUP);
+	if (rootfs_mount_cgroup(&err) < 0)
+		child_fail(sock, &err);
 	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, &err);
 	child_fail(sock, &err);
 }
@@ -404,9 +410,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
 	trace_mark("spawn: cloned");
-	/* the child waits for 'G': its network namespace is wired before */
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0 ||
-	    (write(sv[0], "G", 1) != 1 && tug_errno(err, "start container"))) {
+	/* the child builds its filesystem meanwhile and waits for 'G' only
+	 * before exec: its network is wired by then */
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		if (io->mntns >= 0)
@@ -416,6 +422,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		return -1;
 	}
 	trace_mark("spawn: cgroup joined");
+	/* a child that already failed has closed its end: its message waits
+	 * in the socket and the loop below reads it */
+	send(sv[0], "G", 1, MSG_NOSIGNAL);
 	for (;;) {
 		int fd;
 		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
