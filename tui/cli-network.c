@@ -187,7 +187,7 @@ static int net_prune(struct cli *c, int argc, char **argv)
 	rc = cli_parse("network prune", "[OPTIONS]", opts, argc, argv, 0, &optind);
 	if (rc)
 		return rc < 0 ? 1 : 0;
-	if (!force && !cli_confirm("WARNING! This will remove all custom networks not used by at least one container."))
+	if (!force && !cli_objects_confirm("WARNING! This will remove all custom networks not used by at least one container."))
 		return 0;
 	ep = cli_endpoint(c);
 	if (!ep)

@@ -143,7 +143,7 @@ int cli_inspect_kind(struct cli *c, enum tug_kind kind, const char *cmd, int arg
 	return failed;
 }
 
-int cli_confirm(const char *warning)
+int cli_objects_confirm(const char *warning)
 {
 	char line[64];
 

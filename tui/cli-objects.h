@@ -29,6 +29,6 @@ int cli_inspect_kind(struct cli *c, enum tug_kind kind, const char *cmd, int arg
 
 /* Print warning and "Are you sure you want to continue? [y/N]", read the
  * answer from stdin; non-zero for yes. */
-int cli_confirm(const char *warning);
+int cli_objects_confirm(const char *warning);
 
 #endif
