@@ -46,8 +46,11 @@ docker_stop() {
 			done
 		done
 		iptables -w -P FORWARD "${PRE_FWD_POLICY:-ACCEPT}" 2>/dev/null
-		for t in nat; do
-			grep -q "table ip $t\$" <<<"$PRE_TABLES" || nft delete table ip "$t" 2>/dev/null
+		# tables our dockerd created, once nobody has anything left in them
+		for t in filter nat; do
+			grep -q "table ip $t\$" <<<"$PRE_TABLES" && continue
+			[ -z "$(iptables -w -t "$t" -S 2>/dev/null | grep -v '^-P')" ] &&
+				nft delete table ip "$t" 2>/dev/null
 		done
 	fi
 	echo "$PRE_IP_FORWARD" >/proc/sys/net/ipv4/ip_forward 2>/dev/null
