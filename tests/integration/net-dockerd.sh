@@ -57,7 +57,7 @@ docker_stop() {
 	# a veth-free host may still carry docker's mounts under its roots
 	grep -o " $D[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m"; done
 }
-trap 'rc=$?; docker_stop; (exit $rc); t_net_cleanup' EXIT
+trap 'rc=$?; "$TUG" system reset --force >/dev/null 2>&1; docker_stop; (exit $rc); t_net_cleanup' EXIT
 
 # ---- dockerd, its own everything ----
 mkdir -p "$D"
