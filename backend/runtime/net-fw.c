@@ -674,8 +674,7 @@ static void nft_port_cmds(struct sbuf *b, const char *verb, const char *t, uint3
 	}
 }
 
-static void ipt_port(const struct net_names *nm, uint32_t ip, const struct port_binding *x,
-		     const char *comment, int add)
+static void ipt_port(const struct net_names *nm, uint32_t ip, const struct port_binding *x, int add)
 {
 	char dnat[40], hip[20], hport[8], to[32], cip[16];
 	const char *spec[20];
@@ -696,7 +695,8 @@ static void ipt_port(const struct net_names *nm, uint32_t ip, const struct port_
 	spec[k++] = "-m";
 	spec[k++] = "comment";
 	spec[k++] = "--comment";
-	spec[k++] = comment ? comment : "tug";
+	/* constant, so that -D finds the rule from ports.json alone */
+	spec[k++] = "tug";
 	spec[k++] = "-j";
 	spec[k++] = "DNAT";
 	spec[k++] = "--to-destination";
@@ -732,7 +732,7 @@ int fw_ports_add(struct rt *rt, uint32_t ip, const struct port_list *p, const ch
 		return rc;
 	}
 	for (size_t i = 0; i < p->n; i++)
-		ipt_port(&nm, ip, &p->v[i], comment, 1);
+		ipt_port(&nm, ip, &p->v[i], 1);
 	return 0;
 }
 
@@ -757,7 +757,7 @@ void fw_ports_del(struct rt *rt, uint32_t ip, const struct port_list *p)
 		return;
 	}
 	for (size_t i = 0; i < p->n; i++)
-		ipt_port(&nm, ip, &p->v[i], "tug", 0);
+		ipt_port(&nm, ip, &p->v[i], 0);
 }
 
 /* Is iptables-nft's filter table empty of rules (so tug may delete the
