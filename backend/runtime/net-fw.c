@@ -373,20 +373,28 @@ static void ipt_drop_chain(const char *table, const char *chain, const char *par
 	ipt("-t", table, "-X", chain, NULL);
 }
 
-/* Was iptables' filter table there before tug touched it? Only
- * answerable (and only needed) with iptables-nft, where creating a chain
- * creates the table: record it so reset can remove an empty one. */
-static void note_filter_table(void)
+/* Is iptables' table t (filter, nat) missing, so that tug's next
+ * iptables call creates it? Only answerable, and only needed, with
+ * iptables-nft, where creating a chain creates the table: record it so
+ * the last reset can remove it again once it is empty. */
+static void note_table(const char *t)
 {
 	int lk, save = 0;
-	json_t *st = global_state(&lk);
+	json_t *st, *made;
+	char cmd[64];
 
-	if (!json_object_get(st, "FilterTableExisted") && nft_load()) {
-		int existed = nft_try("list table ip filter") == 0;
-		/* only a table tug made is tug's to remove */
-		if (!existed)
-			jset_bool(st, "FilterTableExisted", 0);
-		save = !existed;
+	if (!nft_load())
+		return;
+	st = global_state(&lk);
+	snprintf(cmd, sizeof(cmd), "list table ip %s", t);
+	if (nft_try(cmd) != 0) {
+		made = json_object_get(st, "TablesMade");
+		if (!made) {
+			made = json_array();
+			json_object_set_new(st, "TablesMade", made);
+		}
+		json_array_append_new(made, json_string(t));
+		save = 1;
 	}
 	global_done(st, lk, save);
 }
@@ -402,7 +410,8 @@ static int ipt_base(const struct net_names *nm, struct tug_err *err)
 	ipt_chain_name(dnat, sizeof(dnat), c, "-DNAT");
 	ipt_chain_name(post, sizeof(post), c, "-POST");
 	ipt_chain_name(iso, sizeof(iso), c, "-ISO");
-	note_filter_table();
+	note_table("filter");
+	note_table("nat");
 	ipt("-t", "filter", "-N", c, NULL);
 	ipt("-t", "filter", "-N", iso, NULL);
 	ipt("-t", "nat", "-N", dnat, NULL);
@@ -536,7 +545,7 @@ static void coexist(const struct net_names *nm, const struct netw *n, int add)
 	if (!ipt_bin())
 		return; /* no iptables: nobody can have set a DROP policy there */
 	if (add) {
-		note_filter_table();
+		note_table("filter");
 		ipt("-t", "filter", "-N", c, NULL);
 		ipt_ensure_rule("filter", "FORWARD", jc, 1);
 		if (n->internal) {
@@ -760,17 +769,19 @@ void fw_ports_del(struct rt *rt, uint32_t ip, const struct port_list *p)
 		ipt_port(&nm, ip, &p->v[i], 0);
 }
 
-/* Is iptables-nft's filter table empty of rules (so tug may delete the
- * table it caused to exist)? Reads nft's JSON listing. */
-static int filter_table_empty(void)
+/* Is iptables-nft's table t empty of rules (so tug may delete the table
+ * it caused to exist)? Reads nft's JSON listing. */
+static int table_empty(const char *t)
 {
 	const char *out;
 	json_t *j, *items, *it;
 	size_t i;
 	int empty = 1;
+	char cmd[64];
 
+	snprintf(cmd, sizeof(cmd), "list table ip %s", t);
 	nft.set_flags(nft.ctx, NFT_CTX_OUTPUT_JSON);
-	if (nft.run(nft.ctx, "list table ip filter") != 0) {
+	if (nft.run(nft.ctx, cmd) != 0) {
 		nft.get_error(nft.ctx);
 		nft.set_flags(nft.ctx, 0);
 		return 0;
@@ -839,10 +850,16 @@ int fw_reset(struct rt *rt, struct tug_err *err)
 	 * none left, no tug root (or other runtime) forwards any more */
 	st = global_state(&lk);
 	if (!any_bridge_left()) {
-		if (json_is_false(json_object_get(st, "FilterTableExisted"))) {
-			if (nft_load() && filter_table_empty())
-				nft_try("delete table ip filter");
-			json_object_del(st, "FilterTableExisted");
+		json_t *made = json_object_get(st, "TablesMade"), *t;
+		size_t i;
+		json_array_foreach(made, i, t) {
+			char cmd[64];
+			snprintf(cmd, sizeof(cmd), "delete table ip %s", json_string_value(t));
+			if (nft_load() && table_empty(json_string_value(t)))
+				nft_try(cmd);
+		}
+		if (made) {
+			json_object_del(st, "TablesMade");
 			save = 1;
 		}
 		if (jstr(st, "IpForwardWas")) {
