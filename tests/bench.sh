@@ -186,12 +186,12 @@ bench_network_start() {
 	bridge=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm bench:latest /bin/true) || return 1
 	none=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm --network none bench:latest /bin/true) ||
 		return 1
-	fig "tug run --rm (bridge)" "$bridge"
-	fig "tug run --rm --network none" "$none"
+	fig "run --rm, bridge" "$bridge"
+	fig "run --rm, --network none" "$none"
 	if command -v runc >/dev/null && [ -f "$W/runc-bundle/config.json" ] &&
 		runc_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- \
 			runc --root "$W/runc-state" run --bundle "$W/runc-bundle" "$RUNC_ID"); then
-		fig "runc run (no interfaces)" "$runc_res"
+		fig "runc run, no interfaces" "$runc_res"
 	else
 		note "runc: not measured (not installed, or the container_start section did not prepare its bundle)"
 	fi
