@@ -30,6 +30,7 @@ static void test_forms(void)
 	T_OK(parse("80-81", &l, &e) == 0 && l.n == 2 && l.v[1].ctr_port == 81 && !l.v[1].host_lo,
 	     "a container range alone: each on a random port");
 	T_OK(parse("80/tcp", &l, &e) == 0 && l.n == 1, "explicit tcp");
+	port_list_release(&l);
 }
 
 static void test_errors(void)
