@@ -37,7 +37,7 @@ int net_ctr_config(struct rt *rt, const struct tug_create_opts *o, json_t *img_c
 		   struct tug_err *err)
 {
 	json_t *h = json_object_get(cfg, "HostConfig"), *c = json_object_get(cfg, "Config");
-	json_t *exposed = json_object(), *x;
+	json_t *exposed, *x;
 	const char *mode = o->network, *key;
 	struct port_list ports = { 0 };
 	char name[128];
@@ -115,6 +115,7 @@ int net_ctr_config(struct rt *rt, const struct tug_create_opts *o, json_t *img_c
 		netw_release(&w);
 	}
 	/* exposed ports: the image's, --expose, and every published one */
+	exposed = json_object();
 	json_object_foreach(json_object_get(img_cfg, "ExposedPorts"), key, x)
 		json_object_set_new(exposed, key, json_object());
 	for (char **p = o->expose; p && *p; p++) {
