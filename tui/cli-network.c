@@ -114,51 +114,10 @@ static int net_ls(struct cli *c, int argc, char **argv)
 	return rc < 0 ? (cli_fail(&err), 1) : 0;
 }
 
-static int each_ref(struct cli *c, const char *cmd, int argc, char **argv,
-		    int (*fn)(struct tug_endpoint *ep, const char *ref, void *ctx, struct tug_err *err),
-		    void *ctx, const struct cli_opt *opts)
-{
-	int optind, rc, failed = 0;
-	struct tug_endpoint *ep;
-
-	rc = cli_parse(cmd, "[OPTIONS] NAME [NAME...]", opts, argc, argv, 0, &optind);
-	if (rc)
-		return rc < 0 ? 1 : 0;
-	if (!argv[optind]) {
-		cli_failf("%s: at least one name is required", cmd);
-		return 1;
-	}
-	ep = cli_endpoint(c);
-	if (!ep)
-		return 1;
-	for (int i = optind; argv[i]; i++) {
-		struct tug_err err = { 0 };
-		if (fn(ep, argv[i], ctx, &err) < 0) {
-			cli_fail(&err);
-			failed = 1;
-		}
-	}
-	return failed;
-}
-
-static int rm_one(struct tug_endpoint *ep, const char *ref, void *ctx, struct tug_err *err)
-{
-	struct tug_action_opts o = { .timeout_s = -1, .force = *(int *)ctx };
-
-	if (backend_action(ep, TUG_NETWORK, ref, TUG_ACT_REMOVE, &o, err) < 0)
-		return -1;
-	printf("%s\n", ref);
-	return 0;
-}
-
 static int net_rm(struct cli *c, int argc, char **argv)
 {
-	int force = 0;
-	const struct cli_opt opts[] = {
-		{ 'f', "force", OPT_BOOL, &force, NULL, "Remove even with running containers attached" },
-		{ 0 },
-	};
-	return each_ref(c, "network rm", argc, argv, rm_one, &force, opts);
+	return cli_remove_kind(c, TUG_NETWORK, "network rm",
+			       "Remove even with running containers attached", argc, argv);
 }
 
 static int net_inspect(struct cli *c, int argc, char **argv)
@@ -166,35 +125,11 @@ static int net_inspect(struct cli *c, int argc, char **argv)
 	return cli_inspect_kind(c, TUG_NETWORK, "network inspect", argc, argv);
 }
 
-static void print_removed(void *ctx, const char *name)
-{
-	int *n = ctx;
-	if ((*n)++ == 0)
-		printf("Deleted Networks:\n");
-	printf("%s\n", name);
-}
-
 static int net_prune(struct cli *c, int argc, char **argv)
 {
-	int force = 0, optind, rc, n = 0;
-	struct tug_err err = { 0 };
-	struct tug_endpoint *ep;
-	const struct cli_opt opts[] = {
-		{ 'f', "force", OPT_BOOL, &force, NULL, "Do not ask for confirmation" },
-		{ 0 },
-	};
-
-	rc = cli_parse("network prune", "[OPTIONS]", opts, argc, argv, 0, &optind);
-	if (rc)
-		return rc < 0 ? 1 : 0;
-	if (!force && !cli_objects_confirm("WARNING! This will remove all custom networks not used by at least one container."))
-		return 0;
-	ep = cli_endpoint(c);
-	if (!ep)
-		return 1;
-	if (backend_prune(ep, TUG_NETWORK, print_removed, &n, &err) < 0)
-		return cli_fail(&err), 1;
-	return 0;
+	return cli_prune_kind(c, TUG_NETWORK, "network prune",
+			      "WARNING! This will remove all custom networks not used by at least one container.",
+			      "Deleted Networks:", argc, argv);
 }
 
 static int net_connect(struct cli *c, int argc, char **argv)

@@ -153,3 +153,72 @@ int cli_objects_confirm(const char *warning)
 		return 0;
 	return line[0] == 'y' || line[0] == 'Y';
 }
+
+int cli_remove_kind(struct cli *c, enum tug_kind kind, const char *cmd, const char *force_help,
+		    int argc, char **argv)
+{
+	int force = 0, optind, rc, failed = 0;
+	struct tug_endpoint *ep;
+	const struct cli_opt opts[] = {
+		{ 'f', "force", OPT_BOOL, &force, NULL, force_help },
+		{ 0 },
+	};
+
+	rc = cli_parse(cmd, "[OPTIONS] NAME [NAME...]", opts, argc, argv, 0, &optind);
+	if (rc)
+		return rc < 0 ? 1 : 0;
+	if (!argv[optind])
+		return cli_failf("%s: at least one name is required", cmd), 1;
+	ep = cli_endpoint(c);
+	if (!ep)
+		return 1;
+	for (int i = optind; argv[i]; i++) {
+		struct tug_action_opts o = { .timeout_s = -1, .force = force };
+		struct tug_err err = { 0 };
+		if (backend_action(ep, kind, argv[i], TUG_ACT_REMOVE, &o, &err) < 0) {
+			cli_fail(&err);
+			failed = 1;
+		} else {
+			printf("%s\n", argv[i]);
+		}
+	}
+	return failed;
+}
+
+struct pruned {
+	const char *heading;
+	int n;
+};
+
+static void print_pruned(void *ctx, const char *name)
+{
+	struct pruned *p = ctx;
+	if (p->n++ == 0)
+		printf("%s\n", p->heading);
+	printf("%s\n", name);
+}
+
+int cli_prune_kind(struct cli *c, enum tug_kind kind, const char *cmd, const char *warning,
+		   const char *heading, int argc, char **argv)
+{
+	int force = 0, optind, rc;
+	struct pruned p = { heading, 0 };
+	struct tug_err err = { 0 };
+	struct tug_endpoint *ep;
+	const struct cli_opt opts[] = {
+		{ 'f', "force", OPT_BOOL, &force, NULL, "Do not ask for confirmation" },
+		{ 0 },
+	};
+
+	rc = cli_parse(cmd, "[OPTIONS]", opts, argc, argv, 0, &optind);
+	if (rc)
+		return rc < 0 ? 1 : 0;
+	if (!force && !cli_objects_confirm(warning))
+		return 0;
+	ep = cli_endpoint(c);
+	if (!ep)
+		return 1;
+	if (backend_prune(ep, kind, print_pruned, &p, &err) < 0)
+		return cli_fail(&err), 1;
+	return 0;
+}

@@ -27,6 +27,17 @@ json_t *cli_labels_str(json_t *labels);
  * objects named in argv, exit 1 if any is missing. */
 int cli_inspect_kind(struct cli *c, enum tug_kind kind, const char *cmd, int argc, char **argv);
 
+/* `tug network rm` / `tug volume rm`: action REMOVE on each name (with
+ * -f: force_help says what it forces), printing each removed name;
+ * exit 1 if any failed. */
+int cli_remove_kind(struct cli *c, enum tug_kind kind, const char *cmd, const char *force_help,
+		    int argc, char **argv);
+
+/* `tug network prune` / `tug volume prune`: asks (unless -f) with
+ * warning, prints heading and then each removed name. */
+int cli_prune_kind(struct cli *c, enum tug_kind kind, const char *cmd, const char *warning,
+		   const char *heading, int argc, char **argv);
+
 /* Print warning and "Are you sure you want to continue? [y/N]", read the
  * answer from stdin; non-zero for yes. */
 int cli_objects_confirm(const char *warning);

@@ -110,63 +110,14 @@ static int vol_inspect(struct cli *c, int argc, char **argv)
 
 static int vol_rm(struct cli *c, int argc, char **argv)
 {
-	int force = 0, optind, rc, failed = 0;
-	struct tug_endpoint *ep;
-	const struct cli_opt opts[] = {
-		{ 'f', "force", OPT_BOOL, &force, NULL, "Remove even when containers use it" },
-		{ 0 },
-	};
-
-	rc = cli_parse("volume rm", "[OPTIONS] VOLUME [VOLUME...]", opts, argc, argv, 0, &optind);
-	if (rc)
-		return rc < 0 ? 1 : 0;
-	if (!argv[optind])
-		return cli_failf("volume rm: at least one volume name is required"), 1;
-	ep = cli_endpoint(c);
-	if (!ep)
-		return 1;
-	for (int i = optind; argv[i]; i++) {
-		struct tug_action_opts o = { .timeout_s = -1, .force = force };
-		struct tug_err err = { 0 };
-		if (backend_action(ep, TUG_VOLUME, argv[i], TUG_ACT_REMOVE, &o, &err) < 0) {
-			cli_fail(&err);
-			failed = 1;
-		} else {
-			printf("%s\n", argv[i]);
-		}
-	}
-	return failed;
-}
-
-static void print_removed(void *ctx, const char *name)
-{
-	int *n = ctx;
-	if ((*n)++ == 0)
-		printf("Deleted Volumes:\n");
-	printf("%s\n", name);
+	return cli_remove_kind(c, TUG_VOLUME, "volume rm", "Remove even when containers use it", argc, argv);
 }
 
 static int vol_prune(struct cli *c, int argc, char **argv)
 {
-	int force = 0, optind, rc, n = 0;
-	struct tug_err err = { 0 };
-	struct tug_endpoint *ep;
-	const struct cli_opt opts[] = {
-		{ 'f', "force", OPT_BOOL, &force, NULL, "Do not ask for confirmation" },
-		{ 0 },
-	};
-
-	rc = cli_parse("volume prune", "[OPTIONS]", opts, argc, argv, 0, &optind);
-	if (rc)
-		return rc < 0 ? 1 : 0;
-	if (!force && !cli_objects_confirm("WARNING! This will remove all local volumes not used by at least one container."))
-		return 0;
-	ep = cli_endpoint(c);
-	if (!ep)
-		return 1;
-	if (backend_prune(ep, TUG_VOLUME, print_removed, &n, &err) < 0)
-		return cli_fail(&err), 1;
-	return 0;
+	return cli_prune_kind(c, TUG_VOLUME, "volume prune",
+			      "WARNING! This will remove all local volumes not used by at least one container.",
+			      "Deleted Volumes:", argc, argv);
 }
 
 int cmd_volume(struct cli *c, int argc, char **argv)

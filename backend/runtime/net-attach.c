@@ -3,6 +3,7 @@
  * ports, /etc/hosts of it and its peers), undoing it when it exits or is
  * removed, connect/disconnect, and reset. */
 #include "runtime/net.h"
+#include "runtime/dirlist.h"
 #include "runtime/net-etc.h"
 #include "runtime/net-fw.h"
 #include "runtime/net-ipam.h"
@@ -13,7 +14,6 @@
 #include "util/str.h"
 #include "util/trace.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -171,36 +171,6 @@ static int has_settings(struct rt *rt, const char *id)
 	return r;
 }
 
-static char **network_dirs(struct rt *rt)
-{
-	char path[PATH_MAX];
-	char **v = xcalloc(1, sizeof(char *));
-	size_t n = 0;
-	DIR *d;
-	struct dirent *de;
-
-	snprintf(path, sizeof(path), "%s/networks", rt->root);
-	d = opendir(path);
-	if (!d)
-		return v;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.' || de->d_type == DT_REG)
-			continue;
-		v = xrealloc(v, (n + 2) * sizeof(char *));
-		v[n++] = xstrdup(de->d_name);
-		v[n] = NULL;
-	}
-	closedir(d);
-	return v;
-}
-
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 /* Published ports held by `id` (or, id NULL, by dead monitors): out of
  * ports.json and out of the firewall. */
 static void release_ports(struct rt *rt, const char *id)
@@ -238,7 +208,7 @@ static void drop_leases(struct rt *rt, struct nl *nl, const char *net, json_t *g
  * explicit delete would wait for an RCU grace period on the exit path. */
 static void teardown_locked(struct rt *rt, const char *id, int del_veths)
 {
-	char **nets = network_dirs(rt);
+	char **nets = net_list_names(rt);
 	struct nl nl;
 	struct tug_err e;
 	int have_nl = del_veths && nl_open(&nl, &e) == 0;
@@ -250,7 +220,7 @@ static void teardown_locked(struct rt *rt, const char *id, int del_veths)
 	}
 	if (have_nl)
 		nl_close(&nl);
-	strv_free(nets);
+	dirlist_free(nets);
 	trace_mark("net: leases released");
 	release_ports(rt, id);
 	trace_mark("net: ports released");
@@ -600,228 +570,204 @@ static int save_config(struct rt *rt, const char *id, json_t *cfg, struct tug_er
 	return rc;
 }
 
-static int running_pid(struct rt *rt, const char *id, pid_t *pid, pid_t *mon,
-		       unsigned long long *mstart, json_t **ns)
-{
-	struct tug_err e;
-	json_t *st = rt_ctr_state(rt, id, &e);
-	const char *s = st ? jstr(st, "Status") : NULL;
-	int live = s && (!strcmp(s, ST_RUNNING) || !strcmp(s, ST_PAUSED));
+/* What connect and disconnect work on, under the network lock. */
+struct conn {
+	char id[65];
+	struct netw w;
+	json_t *cfg;
+	json_t *eps;          /* cfg's EndpointsConfig (made when missing) */
+	const char *name;     /* the container's */
+	int lk;
+	/* while it runs: */
+	int running;
+	pid_t pid, monitor;
+	unsigned long long mstart;
+	json_t *ns;           /* its NetworkSettings */
+};
 
-	if (live) {
-		*pid = (pid_t)jint(st, "Pid");
-		*mon = (pid_t)jint(st, "MonitorPid");
-		*mstart = (unsigned long long)jint(st, "MonitorStart");
-		*ns = json_incref(json_object_get(st, "NetworkSettings"));
-		live = rt_pid_alive(*pid, (unsigned long long)jint(st, "PidStart"));
+static void conn_end(struct conn *c)
+{
+	if (c->lk >= 0)
+		fs_unlock(c->lk);
+	json_decref(c->ns);
+	json_decref(c->cfg);
+	netw_release(&c->w);
+}
+
+static int conn_begin(struct rt *rt, const char *netref, const char *ctr, struct conn *c,
+		      struct tug_err *err)
+{
+	const char *mode;
+	json_t *st, *ncfg;
+
+	memset(c, 0, sizeof(*c));
+	c->lk = -1;
+	if (netref && (!strcmp(netref, "host") || !strcmp(netref, "none")))
+		return tug_errf(err, TUG_E_INVALID,
+				"containers cannot be connected to or disconnected from network %s", netref);
+	if (rt_ctr_resolve(rt, ctr, c->id, err) < 0 || net_load(rt, netref, &c->w, err) < 0)
+		return -1;
+	c->lk = net_lock(rt, err);
+	if (c->lk < 0 || !(c->cfg = rt_ctr_config(rt, c->id, err)))
+		return -1;
+	c->name = jstr(c->cfg, "Name") ? jstr(c->cfg, "Name") : c->id;
+	mode = jstr(json_object_get(c->cfg, "HostConfig"), "NetworkMode");
+	if (is_special(mode))
+		return tug_errf(err, TUG_E_CONFLICT, "container %s uses --network %s: it has no networks to change",
+				c->name, mode ? mode : "none");
+	ncfg = json_object_get(c->cfg, "NetworkingConfig");
+	if (!ncfg) {
+		/* a record from before networks: its mode is its only network */
+		json_t *e0 = json_object();
+		json_object_set_new(e0, mode, json_pack("{s:[]}", "Aliases"));
+		ncfg = json_pack("{s:o}", "EndpointsConfig", e0);
+		json_object_set_new(c->cfg, "NetworkingConfig", ncfg);
+	}
+	c->eps = json_object_get(ncfg, "EndpointsConfig");
+	st = rt_ctr_state(rt, c->id, err);
+	if (st && (!strcmp(jstr(st, "Status") ? jstr(st, "Status") : "", ST_RUNNING) ||
+		   !strcmp(jstr(st, "Status") ? jstr(st, "Status") : "", ST_PAUSED))) {
+		c->pid = (pid_t)jint(st, "Pid");
+		c->monitor = (pid_t)jint(st, "MonitorPid");
+		c->mstart = (unsigned long long)jint(st, "MonitorStart");
+		c->ns = json_incref(json_object_get(st, "NetworkSettings"));
+		c->running = rt_pid_alive(c->pid, (unsigned long long)jint(st, "PidStart"));
 	}
 	json_decref(st);
-	return live;
+	return 0;
+}
+
+/* Give a running container its interface on c->w now (lock held). */
+static int attach_running(struct rt *rt, struct conn *c, struct tug_err *err)
+{
+	struct attach a = { .rt = rt, .id = c->id, .cfg = c->cfg, .monitor = c->monitor,
+			    .mstart = c->mstart, .nsfd = -1 };
+	struct netw act;
+	json_t *ep = NULL, *x;
+	const char *k;
+	char path[64];
+	int have_route = 0, ifnum = 0, rc = -1;
+
+	a.host.fd = a.ctr.fd = -1;
+	json_object_foreach(json_object_get(c->ns, "Networks"), k, x) {
+		ifnum++;
+		have_route |= jbool(x, "DefaultRoute");
+	}
+	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)c->pid);
+	a.nsfd = open(path, O_RDONLY | O_CLOEXEC);
+	if (a.nsfd < 0)
+		return tug_errno(err, "open the network namespace of container %s", c->name);
+	if (net_load_active(rt, c->w.name, &act, err) < 0) {
+		close(a.nsfd);
+		return -1;
+	}
+	if (nl_open(&a.host, err) == 0)
+		/* eth<N>: the next number after what is attached now */
+		rc = attach_one(&a, &act, ifnum, !have_route && !act.internal, &ep, err);
+	nl_close(&a.host);
+	if (a.ctr.fd >= 0)
+		nl_close(&a.ctr);
+	close(a.nsfd);
+	if (rc < 0) {
+		json_decref(ipam_release(rt, act.name, c->id));
+	} else {
+		struct settings_edit e = { .net = act.name, .ep = ep };
+		struct tug_err e2;
+		ctr_state_update(rt, c->id, apply_settings, &e, &e2);
+		json_decref(ep);
+	}
+	netw_release(&act);
+	return rc;
 }
 
 int rt_net_connect(struct rt *rt, const char *netref, const char *ctr,
 		   const struct tug_net_connect_opts *o, struct tug_err *err)
 {
-	char id[65];
-	struct netw w;
-	json_t *cfg = NULL, *eps, *ep, *ns = NULL;
-	const char *mode;
-	int lk = -1, rc = -1;
-	pid_t pid = 0, mon = 0;
-	unsigned long long mstart = 0;
 	static const struct tug_net_connect_opts none = { 0 };
+	struct conn c;
+	json_t *ep, *al;
+	int rc = -1;
 
 	if (!o)
 		o = &none;
-	if (netref && (!strcmp(netref, "host") || !strcmp(netref, "none")))
-		return tug_errf(err, TUG_E_INVALID, "a container cannot be connected to network %s", netref);
-	if (rt_ctr_resolve(rt, ctr, id, err) < 0)
-		return -1;
-	if (net_load(rt, netref, &w, err) < 0)
-		return -1;
-	lk = net_lock(rt, err);
-	if (lk < 0)
+	if (conn_begin(rt, netref, ctr, &c, err) < 0)
 		goto out;
-	cfg = rt_ctr_config(rt, id, err);
-	if (!cfg)
-		goto out;
-	mode = jstr(json_object_get(cfg, "HostConfig"), "NetworkMode");
-	if (mode && (!strcmp(mode, "host") || !strcmp(mode, "none"))) {
-		tug_errf(err, TUG_E_CONFLICT, "container %s uses --network %s and cannot join other networks",
-			 jstr(cfg, "Name"), mode);
+	if (json_object_get(c.eps, c.w.name)) {
+		tug_errf(err, TUG_E_CONFLICT, "container %s is already connected to network %s", c.name,
+			 c.w.name);
 		goto out;
 	}
-	if (!json_object_get(cfg, "NetworkingConfig")) {
-		/* a record from before networks: its mode is its only network */
-		json_t *e0 = json_object();
-		json_object_set_new(e0, mode ? mode : NET_DEFAULT, json_pack("{s:[]}", "Aliases"));
-		json_object_set_new(cfg, "NetworkingConfig", json_pack("{s:o}", "EndpointsConfig", e0));
-	}
-	eps = json_object_get(json_object_get(cfg, "NetworkingConfig"), "EndpointsConfig");
-	if (json_object_get(eps, w.name)) {
-		tug_errf(err, TUG_E_CONFLICT, "container %s is already connected to network %s",
-			 jstr(cfg, "Name"), w.name);
-		goto out;
-	}
-	if (!strcmp(w.name, NET_DEFAULT) && (o->ip || (o->aliases && o->aliases[0]))) {
+	if (!strcmp(c.w.name, NET_DEFAULT) && (o->ip || (o->aliases && o->aliases[0]))) {
 		tug_errf(err, TUG_E_INVALID, "--ip and --alias are supported on user-defined networks only");
 		goto out;
 	}
 	if (o->ip) {
 		uint32_t a;
-		if (ip4_parse(o->ip, &a) < 0 || !net4_contains(&w.subnet, a) || a == w.gateway) {
+		if (ip4_parse(o->ip, &a) < 0 || !net4_contains(&c.w.subnet, a) || a == c.w.gateway) {
 			tug_errf(err, TUG_E_INVALID, "--ip %s is not a usable address of network %s", o->ip,
-				 w.name);
+				 c.w.name);
 			goto out;
 		}
 	}
-	ep = json_object();
-	{
-		json_t *al = json_array();
-		for (char **p = o->aliases; p && *p; p++)
-			json_array_append_new(al, json_string(*p));
-		json_object_set_new(ep, "Aliases", al);
-	}
+	al = json_array();
+	for (char **p = o->aliases; p && *p; p++)
+		json_array_append_new(al, json_string(*p));
+	ep = json_pack("{s:o}", "Aliases", al);
 	if (o->ip)
 		json_object_set_new(ep, "IPAMConfig", json_pack("{s:s}", "IPv4Address", o->ip));
-	json_object_set_new(eps, w.name, ep);
-	if (running_pid(rt, id, &pid, &mon, &mstart, &ns)) {
-		struct attach a = { .rt = rt, .id = id, .cfg = cfg, .monitor = mon, .mstart = mstart };
-		struct netw act;
-		json_t *newep = NULL;
-		char path[64];
-		int have_route = 0, ifnum = 0;
-		const char *k;
-		json_t *x;
-		json_object_foreach(json_object_get(ns, "Networks"), k, x) {
-			ifnum++;
-			have_route |= jbool(x, "DefaultRoute");
-		}
-		a.host.fd = a.ctr.fd = -1;
-		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-		a.nsfd = open(path, O_RDONLY | O_CLOEXEC);
-		if (a.nsfd < 0) {
-			tug_errno(err, "open the network namespace of container %s", jstr(cfg, "Name"));
-			goto out;
-		}
-		if (net_load_active(rt, w.name, &act, err) < 0 || nl_open(&a.host, err) < 0) {
-			close(a.nsfd);
-			goto out;
-		}
-		/* eth<N>: first free number, counting what is attached now */
-		rc = attach_one(&a, &act, ifnum, !have_route && !act.internal, &newep, err);
-		nl_close(&a.host);
-		if (a.ctr.fd >= 0)
-			nl_close(&a.ctr);
-		close(a.nsfd);
-		if (rc < 0) {
-			json_t *gone = ipam_release(rt, act.name, id);
-			json_decref(gone);
-			netw_release(&act);
-			goto out;
-		}
-		rc = -1;
-		{
-			struct settings_edit e = { .net = act.name, .ep = newep };
-			struct tug_err e2;
-			ctr_state_update(rt, id, apply_settings, &e, &e2);
-		}
-		json_decref(newep);
-		netw_release(&act);
-		if (save_config(rt, id, cfg, err) < 0)
-			goto out;
-		render_hosts(rt, id);
-		refresh_members(rt, w.name, id);
-		rc = 0;
+	json_object_set_new(c.eps, c.w.name, ep);
+	/* the record changes only once the interface (if running) is there */
+	if (c.running && attach_running(rt, &c, err) < 0)
 		goto out;
+	if (save_config(rt, c.id, c.cfg, err) < 0)
+		goto out;
+	if (c.running) {
+		render_hosts(rt, c.id);
+		refresh_members(rt, c.w.name, c.id);
 	}
-	rc = save_config(rt, id, cfg, err);
+	rc = 0;
 out:
-	if (lk >= 0)
-		fs_unlock(lk);
-	json_decref(ns);
-	json_decref(cfg);
-	netw_release(&w);
+	conn_end(&c);
 	return rc;
 }
 
 int rt_net_disconnect(struct rt *rt, const char *netref, const char *ctr, int force,
 		      struct tug_err *err)
 {
-	char id[65];
-	struct netw w;
-	json_t *cfg = NULL, *eps, *ns = NULL;
-	const char *mode;
-	int lk = -1, rc = -1, connected;
-	pid_t pid = 0, mon = 0;
-	unsigned long long mstart = 0;
+	struct conn c;
+	int rc = -1;
 
-	(void)force;
-	if (rt_ctr_resolve(rt, ctr, id, err) < 0)
-		return -1;
-	if (net_load(rt, netref, &w, err) < 0)
-		return -1;
-	lk = net_lock(rt, err);
-	if (lk < 0)
+	(void)force; /* nothing makes a disconnect need forcing here */
+	if (conn_begin(rt, netref, ctr, &c, err) < 0)
 		goto out;
-	cfg = rt_ctr_config(rt, id, err);
-	if (!cfg)
-		goto out;
-	mode = jstr(json_object_get(cfg, "HostConfig"), "NetworkMode");
-	eps = json_object_get(json_object_get(cfg, "NetworkingConfig"), "EndpointsConfig");
-	connected = eps ? json_object_get(eps, w.name) != NULL : (mode && !strcmp(mode, w.name));
-	if (!connected) {
-		tug_errf(err, TUG_E_NOTFOUND, "container %s is not connected to network %s",
-			 jstr(cfg, "Name"), w.name);
+	if (!json_object_get(c.eps, c.w.name)) {
+		tug_errf(err, TUG_E_NOTFOUND, "container %s is not connected to network %s", c.name, c.w.name);
 		goto out;
 	}
-	if (!eps) {
-		json_object_set_new(cfg, "NetworkingConfig", json_pack("{s:{}}", "EndpointsConfig"));
-		eps = json_object_get(json_object_get(cfg, "NetworkingConfig"), "EndpointsConfig");
-	}
-	json_object_del(eps, w.name);
-	if (save_config(rt, id, cfg, err) < 0)
+	json_object_del(c.eps, c.w.name);
+	if (save_config(rt, c.id, c.cfg, err) < 0)
 		goto out;
-	if (running_pid(rt, id, &pid, &mon, &mstart, &ns)) {
-		json_t *gone = ipam_release(rt, w.name, id), *l;
-		const char *ip;
+	if (c.running) {
+		json_t *gone = ipam_release(rt, c.w.name, c.id);
+		json_t *mine = json_object_get(json_object_get(c.ns, "Networks"), c.w.name);
+		const char *primary = jstr(c.ns, "IPAddress");
+		struct settings_edit ed = { .net = c.w.name, .ep = NULL };
 		struct nl nl;
 		struct tug_err e;
 		int have_nl = nl_open(&nl, &e) == 0;
-		drop_leases(rt, have_nl ? &nl : NULL, w.name, gone, id);
+		drop_leases(rt, have_nl ? &nl : NULL, c.w.name, gone, c.id);
 		if (have_nl)
 			nl_close(&nl);
-		(void)ip;
-		(void)l;
-		/* published ports point at the primary address: if that went,
-		 * they go too */
-		{
-			json_t *nsw = json_object_get(json_object_get(ns, "Networks"), w.name);
-			uint32_t first = 0, gone_ip = 0;
-			const char *k;
-			json_t *x;
-			json_object_foreach(json_object_get(ns, "Networks"), k, x) {
-				ip4_parse(jstr(x, "IPAddress"), &first);
-				break;
-			}
-			ip4_parse(jstr(nsw, "IPAddress"), &gone_ip);
-			if (gone_ip && gone_ip == first)
-				release_ports(rt, id);
-		}
+		/* published ports point at the primary address: they go with it */
+		if (primary && jstr(mine, "IPAddress") && !strcmp(primary, jstr(mine, "IPAddress")))
+			release_ports(rt, c.id);
 		json_decref(gone);
-		{
-			struct settings_edit ed = { .net = w.name, .ep = NULL };
-			ctr_state_update(rt, id, apply_settings, &ed, &e);
-		}
-		render_hosts(rt, id);
+		ctr_state_update(rt, c.id, apply_settings, &ed, &e);
+		render_hosts(rt, c.id);
 	}
 	rc = 0;
 out:
-	if (lk >= 0)
-		fs_unlock(lk);
-	json_decref(ns);
-	json_decref(cfg);
-	netw_release(&w);
+	conn_end(&c);
 	return rc;
 }
 
@@ -839,7 +785,7 @@ int net_reset(struct rt *rt, struct tug_err *err)
 	if (lk < 0)
 		return -1;
 	{
-		char **nets = network_dirs(rt);
+		char **nets = net_list_names(rt);
 		struct nl nl;
 		struct tug_err e;
 		int have_nl = nl_open(&nl, &e) == 0;
@@ -854,7 +800,7 @@ int net_reset(struct rt *rt, struct tug_err *err)
 		}
 		if (have_nl)
 			nl_close(&nl);
-		strv_free(nets);
+		dirlist_free(nets);
 	}
 	release_ports(rt, NULL);
 	net_reset_networks(rt, err);

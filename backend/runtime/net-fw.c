@@ -1,6 +1,7 @@
 /* net-fw.c - tug's firewall rules through libnftables, or iptables where
  * nftables is unavailable; see net-fw.h for the design. */
 #include "runtime/net-fw.h"
+#include "runtime/dirlist.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -525,13 +526,6 @@ static char **other_bridges(struct rt *rt, const struct netw *n)
 	return v;
 }
 
-static void strv_free(char **v)
-{
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
-}
-
 /* ---- coexistence: accept rules in iptables' FORWARD (nft backend) ---- */
 
 static void coexist(const struct net_names *nm, const struct netw *n, int add)
@@ -635,7 +629,7 @@ int fw_network_add(struct rt *rt, const struct netw *n, struct tug_err *err)
 		char **others = other_bridges(rt, n);
 		for (char **o = others; *o; o++)
 			ipt_isolate(&nm, n, *o, 1);
-		strv_free(others);
+		dirlist_free(others);
 	}
 	return 0;
 }
@@ -658,7 +652,7 @@ void fw_network_del(struct rt *rt, const struct netw *n)
 		char **others = other_bridges(rt, n);
 		for (char **o = others; *o; o++)
 			ipt_isolate(&nm, n, *o, 0);
-		strv_free(others);
+		dirlist_free(others);
 	}
 }
 

@@ -110,43 +110,17 @@ void nl_close(struct nl *nl)
 	nl->fd = -1;
 }
 
-/* Send r and wait for its ack; returns 0 or -errno. */
-static int talk(struct nl *nl, struct req *r)
-{
-	char buf[8192];
-	uint32_t seq = ++nl->seq;
-
-	r->h.nlmsg_seq = seq;
-	r->h.nlmsg_flags |= NLM_F_ACK;
-	if (send(nl->fd, &r->h, r->h.nlmsg_len, 0) < 0)
-		return -errno;
-	for (;;) {
-		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				return e->error;
-			}
-		}
-	}
-}
-
-/* Run a dump; fn sees every message of the reply. */
-static int dump(struct nl *nl, struct req *r, void (*fn)(struct nlmsghdr *h, void *ctx), void *ctx)
+/* Send r (its flags completed by the caller) and read the replies to it:
+ * fn (may be NULL) sees every message that is not an error or the end of
+ * a dump and returns > 0 to stop with that value. Returns 0 at the ack
+ * or the end of the dump, -errno on a kernel error. */
+static int exchange(struct nl *nl, struct req *r, int (*fn)(struct nlmsghdr *h, void *ctx),
+		    void *ctx)
 {
 	char buf[32768];
 	uint32_t seq = ++nl->seq;
 
 	r->h.nlmsg_seq = seq;
-	r->h.nlmsg_flags |= NLM_F_DUMP;
 	if (send(nl->fd, &r->h, r->h.nlmsg_len, 0) < 0)
 		return -errno;
 	for (;;) {
@@ -158,17 +132,31 @@ static int dump(struct nl *nl, struct req *r, void (*fn)(struct nlmsghdr *h, voi
 			return -errno;
 		}
 		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
+			int v;
 			if (h->nlmsg_seq != seq)
 				continue;
 			if (h->nlmsg_type == NLMSG_DONE)
 				return 0;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				return e->error ? e->error : 0;
-			}
-			fn(h, ctx);
+			if (h->nlmsg_type == NLMSG_ERROR)
+				return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
+			if (fn && (v = fn(h, ctx)) > 0)
+				return v;
 		}
 	}
+}
+
+/* Send r and wait for its ack; returns 0 or -errno. */
+static int talk(struct nl *nl, struct req *r)
+{
+	r->h.nlmsg_flags |= NLM_F_ACK;
+	return exchange(nl, r, NULL, NULL);
+}
+
+/* Run a dump; fn sees every message of the reply. */
+static int dump(struct nl *nl, struct req *r, int (*fn)(struct nlmsghdr *h, void *ctx), void *ctx)
+{
+	r->h.nlmsg_flags |= NLM_F_DUMP;
+	return exchange(nl, r, fn, ctx);
 }
 
 static int fail(struct tug_err *err, int rc, const char *what, const char *name)
@@ -177,39 +165,26 @@ static int fail(struct tug_err *err, int rc, const char *what, const char *name)
 	return tug_errno(err, "%s %s", what, name);
 }
 
+static int link_index_of(struct nlmsghdr *h, void *ctx)
+{
+	(void)ctx;
+	return h->nlmsg_type == RTM_NEWLINK ? ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index : 0;
+}
+
 int nl_link_index(struct nl *nl, const char *name, struct tug_err *err)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct req r;
-	char buf[8192];
-	uint32_t seq = ++nl->seq;
+	int rc;
 
 	req_init(&r, RTM_GETLINK, 0, &ifi, sizeof(ifi));
 	attr_put(&r, IFLA_IFNAME, name, strlen(name) + 1);
-	r.h.nlmsg_seq = seq;
-	if (send(nl->fd, &r.h, r.h.nlmsg_len, 0) < 0)
-		return tug_errno(err, "look up interface %s", name);
-	for (;;) {
-		ssize_t n = recv(nl->fd, buf, sizeof(buf), 0);
-		struct nlmsghdr *h;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return tug_errno(err, "look up interface %s", name);
-		}
-		for (h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)n); h = NLMSG_NEXT(h, n)) {
-			if (h->nlmsg_seq != seq)
-				continue;
-			if (h->nlmsg_type == NLMSG_ERROR) {
-				struct nlmsgerr *e = NLMSG_DATA(h);
-				if (e->error == -ENODEV || e->error == 0)
-					return 0;
-				return fail(err, e->error, "look up interface", name);
-			}
-			if (h->nlmsg_type == RTM_NEWLINK)
-				return ((struct ifinfomsg *)NLMSG_DATA(h))->ifi_index;
-		}
-	}
+	rc = exchange(nl, &r, link_index_of, NULL);
+	if (rc == -ENODEV)
+		return 0;
+	if (rc < 0)
+		return fail(err, rc, "look up interface", name);
+	return rc;
 }
 
 int nl_bridge_add(struct nl *nl, const char *name, struct tug_err *err)
@@ -356,7 +331,7 @@ struct routes_ctx {
 	size_t n, cap;
 };
 
-static void on_route(struct nlmsghdr *h, void *p)
+static int on_route(struct nlmsghdr *h, void *p)
 {
 	struct routes_ctx *c = p;
 	struct rtmsg *rm = NLMSG_DATA(h);
@@ -365,7 +340,7 @@ static void on_route(struct nlmsghdr *h, void *p)
 	uint32_t dst = 0;
 
 	if (h->nlmsg_type != RTM_NEWROUTE || rm->rtm_family != AF_INET || rm->rtm_dst_len == 0)
-		return;
+		return 0;
 	for (a = RTM_RTA(rm); RTA_OK(a, len); a = RTA_NEXT(a, len))
 		if (a->rta_type == RTA_DST && RTA_PAYLOAD(a) == 4) {
 			memcpy(&dst, RTA_DATA(a), 4);
@@ -378,6 +353,7 @@ static void on_route(struct nlmsghdr *h, void *p)
 	c->v[c->n].addr = dst & net4_mask(rm->rtm_dst_len);
 	c->v[c->n].len = rm->rtm_dst_len;
 	c->n++;
+	return 0;
 }
 
 int nl_routes4(struct nl *nl, struct net4 **out, size_t *n, struct tug_err *err)
@@ -395,47 +371,5 @@ int nl_routes4(struct nl *nl, struct net4 **out, size_t *n, struct tug_err *err)
 	}
 	*out = c.v;
 	*n = c.n;
-	return 0;
-}
-
-struct names_ctx {
-	char **v;
-	size_t n;
-};
-
-static void on_link(struct nlmsghdr *h, void *p)
-{
-	struct names_ctx *c = p;
-	struct ifinfomsg *ifi = NLMSG_DATA(h);
-	int len = (int)IFLA_PAYLOAD(h);
-	struct rtattr *a;
-
-	if (h->nlmsg_type != RTM_NEWLINK)
-		return;
-	for (a = IFLA_RTA(ifi); RTA_OK(a, len); a = RTA_NEXT(a, len))
-		if (a->rta_type == IFLA_IFNAME) {
-			c->v = xrealloc(c->v, (c->n + 2) * sizeof(char *));
-			c->v[c->n++] = xstrdup(RTA_DATA(a));
-			c->v[c->n] = NULL;
-		}
-}
-
-int nl_link_names(struct nl *nl, char ***out, struct tug_err *err)
-{
-	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
-	struct names_ctx c = { 0 };
-	struct req r;
-	int rc;
-
-	c.v = xcalloc(1, sizeof(char *));
-	req_init(&r, RTM_GETLINK, 0, &ifi, sizeof(ifi));
-	rc = dump(nl, &r, on_link, &c);
-	if (rc < 0) {
-		for (size_t i = 0; i < c.n; i++)
-			free(c.v[i]);
-		free(c.v);
-		return fail(err, rc, "list", "interfaces");
-	}
-	*out = c.v;
 	return 0;
 }

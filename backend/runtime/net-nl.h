@@ -1,8 +1,8 @@
 /* net-nl.h - the few rtnetlink requests tug's networks need, over a raw
  * NETLINK_ROUTE socket: bridges, veth pairs created straight into a
  * container's network namespace, addresses, routes, link state, and the
- * dumps used to pick free subnets and to clean up. No `ip` commands, no
- * parsing of anyone's output.
+ * route dump used to pick free subnets. No `ip` commands, no parsing of
+ * anyone's output.
  *
  * A socket belongs to the network namespace it was created in; to
  * configure a container's side, nl_open_netns() enters the container's
@@ -49,7 +49,5 @@ int nl_route_default(struct nl *nl, int ifindex, uint32_t gw, struct tug_err *er
  * excluded): what the host already reaches, so a new bridge subnet must
  * not overlap it. *out is malloc'd. */
 int nl_routes4(struct nl *nl, struct net4 **out, size_t *n, struct tug_err *err);
-/* Names of every link (NULL-terminated, malloc'd strings and array). */
-int nl_link_names(struct nl *nl, char ***out, struct tug_err *err);
 
 #endif

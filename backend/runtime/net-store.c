@@ -2,6 +2,7 @@
  * network, create, activation (bridge + firewall), list, inspect, remove
  * and prune. */
 #include "runtime/net.h"
+#include "runtime/dirlist.h"
 #include "runtime/net-fw.h"
 #include "runtime/net-ipam.h"
 #include "runtime/net-nl.h"
@@ -11,7 +12,6 @@
 #include "util/str.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -183,35 +183,52 @@ static int load_by_name(struct rt *rt, const char *name, struct netw *n, struct 
 	return netw_from_cfg(cfg, n, err);
 }
 
-/* Every existing network's name (NULL-terminated, caller frees). */
-static char **net_names_list(struct rt *rt)
+static int has_config(const char *dir, const char *name, void *ctx)
 {
 	char path[PATH_MAX];
-	char **v = xcalloc(1, sizeof(char *));
-	size_t n = 0;
-	DIR *d = opendir(net_dir(rt, NULL, NULL, path, sizeof(path)));
-	struct dirent *de;
-
-	if (!d)
-		return v;
-	while ((de = readdir(d))) {
-		char cfgp[PATH_MAX];
-		if (de->d_name[0] == '.' ||
-		    access(net_dir(rt, de->d_name, "config.json", cfgp, sizeof(cfgp)), F_OK) < 0)
-			continue;
-		v = xrealloc(v, (n + 2) * sizeof(char *));
-		v[n++] = xstrdup(de->d_name);
-		v[n] = NULL;
-	}
-	closedir(d);
-	return v;
+	(void)ctx;
+	snprintf(path, sizeof(path), "%s/%s/config.json", dir, name);
+	return access(path, F_OK) == 0;
 }
 
-static void strv_free(char **v)
+char **net_list_names(struct rt *rt)
 {
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
+	char path[PATH_MAX];
+	return dirlist(net_dir(rt, NULL, NULL, path, sizeof(path)), has_config, NULL);
+}
+
+/* fn for every network whose record loads, until it returns non-zero
+ * (which is returned). */
+static int each_network(struct rt *rt, int (*fn)(struct rt *rt, struct netw *w, void *ctx),
+			void *ctx)
+{
+	char **names = net_list_names(rt);
+	int r = 0;
+
+	for (char **p = names; *p && !r; p++) {
+		struct netw w;
+		struct tug_err e;
+		if (load_by_name(rt, *p, &w, &e) < 0)
+			continue;
+		r = fn(rt, &w, ctx);
+		netw_release(&w);
+	}
+	dirlist_free(names);
+	return r;
+}
+
+struct subnets {
+	struct net4 *v;
+	size_t n;
+};
+
+static int add_subnet(struct rt *rt, struct netw *w, void *ctx)
+{
+	struct subnets *s = ctx;
+	(void)rt;
+	s->v = xrealloc(s->v, (s->n + 1) * sizeof(*s->v));
+	s->v[s->n++] = w->subnet;
+	return 0;
 }
 
 /* Subnets a new network must not overlap: tug's networks, the host's
@@ -220,35 +237,23 @@ static int used_subnets(struct rt *rt, int with_reserved, struct net4 **out, siz
 			struct tug_err *err)
 {
 	struct nl nl;
-	struct net4 *v = NULL;
-	size_t k = 0;
-	char **names;
+	struct subnets s = { NULL, 0 };
 
 	if (nl_open(&nl, err) < 0)
 		return -1;
-	if (nl_routes4(&nl, &v, &k, err) < 0) {
+	if (nl_routes4(&nl, &s.v, &s.n, err) < 0) {
 		nl_close(&nl);
 		return -1;
 	}
 	nl_close(&nl);
-	names = net_names_list(rt);
-	for (char **p = names; *p; p++) {
-		struct netw w;
-		struct tug_err e;
-		if (load_by_name(rt, *p, &w, &e) < 0)
-			continue;
-		v = xrealloc(v, (k + 1) * sizeof(*v));
-		v[k++] = w.subnet;
-		netw_release(&w);
-	}
-	strv_free(names);
+	each_network(rt, add_subnet, &s);
 	if (with_reserved)
 		for (size_t i = 0; i < sizeof(reserved_subnets) / sizeof(reserved_subnets[0]); i++) {
-			v = xrealloc(v, (k + 1) * sizeof(*v));
-			net4_parse(reserved_subnets[i], 0, &v[k++], err);
+			s.v = xrealloc(s.v, (s.n + 1) * sizeof(*s.v));
+			net4_parse(reserved_subnets[i], 0, &s.v[s.n++], err);
 		}
-	*out = v;
-	*n = k;
+	*out = s.v;
+	*n = s.n;
 	return 0;
 }
 
@@ -486,11 +491,26 @@ static int ensure_default(struct rt *rt, struct tug_err *err)
 	return create_locked(rt, &o, st.default_bridge, 1, st.default_subnet, NULL, err);
 }
 
+struct id_match {
+	const char *prefix;
+	char *name;
+	size_t size;
+	int found;
+};
+
+static int match_id(struct rt *rt, struct netw *w, void *ctx)
+{
+	struct id_match *m = ctx;
+	(void)rt;
+	if (str_has_prefix(w->id, m->prefix) && m->found++ == 0)
+		snprintf(m->name, m->size, "%s", w->name);
+	return m->found > 1;
+}
+
 static int resolve_name(struct rt *rt, const char *ref, char *name, size_t size, struct tug_err *err)
 {
 	char path[PATH_MAX];
-	char **names;
-	int found = 0;
+	int found;
 
 	if (!ref || !*ref)
 		return tug_errf(err, TUG_E_INVALID, "network name or id is empty");
@@ -505,24 +525,13 @@ static int resolve_name(struct rt *rt, const char *ref, char *name, size_t size,
 		snprintf(name, size, "%s", ref);
 		return 0;
 	}
-	names = net_names_list(rt);
-	for (char **p = names; *p; p++) {
-		struct netw w;
-		struct tug_err e;
-		if (load_by_name(rt, *p, &w, &e) < 0)
-			continue;
-		if (str_has_prefix(w.id, ref)) {
-			if (found++) {
-				netw_release(&w);
-				strv_free(names);
-				return tug_errf(err, TUG_E_CONFLICT,
-						"network id prefix %s is ambiguous: give more of it", ref);
-			}
-			snprintf(name, size, "%s", w.name);
-		}
-		netw_release(&w);
+	{
+		struct id_match m = { ref, name, size, 0 };
+		each_network(rt, match_id, &m);
+		found = m.found;
 	}
-	strv_free(names);
+	if (found > 1)
+		return tug_errf(err, TUG_E_CONFLICT, "network id prefix %s is ambiguous: give more of it", ref);
 	if (!found)
 		return tug_errf(err, TUG_E_NOTFOUND, "network %s not found", ref);
 	return 0;
@@ -674,28 +683,22 @@ static void pseudo_obj(const char *name, struct tug_obj *o)
 	o->raw = raw;
 }
 
+static int list_one(struct rt *rt, struct netw *w, void *ctx)
+{
+	struct tug_list *out = ctx;
+	out->items = xrealloc(out->items, (out->n + 3) * sizeof(struct tug_obj));
+	fill_obj(rt, w, &out->items[out->n++]);
+	return 0;
+}
+
 int rt_net_list(struct rt *rt, struct tug_list *out, struct tug_err *err)
 {
-	char **names;
-	size_t n = 0, cap;
-	struct netw w;
-
 	(void)err;
-	names = net_names_list(rt);
-	for (cap = 0; names[cap]; cap++)
-		;
-	out->items = xcalloc(cap + 3, sizeof(struct tug_obj));
-	for (char **p = names; *p; p++) {
-		struct tug_err e;
-		if (load_by_name(rt, *p, &w, &e) < 0)
-			continue;
-		fill_obj(rt, &w, &out->items[n++]);
-		netw_release(&w);
-	}
-	strv_free(names);
-	pseudo_obj("host", &out->items[n++]);
-	pseudo_obj("none", &out->items[n++]);
-	out->n = n;
+	out->items = xcalloc(2, sizeof(struct tug_obj));
+	out->n = 0;
+	each_network(rt, list_one, out);
+	pseudo_obj("host", &out->items[out->n++]);
+	pseudo_obj("none", &out->items[out->n++]);
 	return 0;
 }
 
@@ -772,53 +775,64 @@ int rt_net_remove(struct rt *rt, const char *ref, int force, struct tug_err *err
 	return rc;
 }
 
+struct prune {
+	void (*removed)(void *, const char *);
+	void *ctx;
+	struct tug_err *err;
+	int rc;
+};
+
+static int prune_one(struct rt *rt, struct netw *w, void *ctx)
+{
+	struct prune *p = ctx;
+	struct tug_err e;
+
+	if (!strcmp(w->name, NET_DEFAULT))
+		return 0;
+	if (remove_locked(rt, w, 0, &e) == 0) {
+		if (p->removed)
+			p->removed(p->ctx, w->name);
+	} else if (e.code != TUG_E_CONFLICT) {
+		/* in use is why prune keeps a network; anything else is news */
+		*p->err = e;
+		p->rc = -1;
+	}
+	return 0;
+}
+
 int rt_net_prune(struct rt *rt, void (*removed)(void *, const char *), void *ctx,
 		 struct tug_err *err)
 {
-	char **names = net_names_list(rt);
-	int lk = net_lock(rt, err), rc = 0;
+	struct prune p = { removed, ctx, err, 0 };
+	int lk = net_lock(rt, err);
 
-	if (lk < 0) {
-		strv_free(names);
+	if (lk < 0)
 		return -1;
-	}
-	for (char **p = names; *p; p++) {
-		struct netw w;
-		struct tug_err e;
-		if (!strcmp(*p, NET_DEFAULT) || load_by_name(rt, *p, &w, &e) < 0)
-			continue;
-		if (remove_locked(rt, &w, 0, &e) == 0) {
-			if (removed)
-				removed(ctx, w.name);
-		} else if (e.code != TUG_E_CONFLICT) {
-			*err = e;
-			rc = -1;
-		}
-		netw_release(&w);
-	}
+	each_network(rt, prune_one, &p);
 	fs_unlock(lk);
-	strv_free(names);
-	return rc;
+	return p.rc;
+}
+
+static int reset_one(struct rt *rt, struct netw *w, void *ctx)
+{
+	struct nl *nl = ctx;
+	struct tug_err e;
+
+	fw_network_del(rt, w);
+	if (nl->fd >= 0)
+		nl_link_del(nl, w->bridge, &e);
+	return 0;
 }
 
 int net_reset_networks(struct rt *rt, struct tug_err *err)
 {
-	char **names = net_names_list(rt);
 	struct nl nl;
 	int have_nl = nl_open(&nl, err) == 0;
-	struct tug_err e;
 
-	for (char **p = names; *p; p++) {
-		struct netw w;
-		if (load_by_name(rt, *p, &w, &e) < 0)
-			continue;
-		fw_network_del(rt, &w);
-		if (have_nl)
-			nl_link_del(&nl, w.bridge, &e);
-		netw_release(&w);
-	}
+	if (!have_nl)
+		nl.fd = -1;
+	each_network(rt, reset_one, &nl);
 	if (have_nl)
 		nl_close(&nl);
-	strv_free(names);
 	return have_nl ? 0 : -1;
 }

@@ -64,6 +64,9 @@ void netw_release(struct netw *n);
  * network is created on first use. */
 int net_load(struct rt *rt, const char *ref, struct netw *out, struct tug_err *err);
 
+/* Names of every network of this root (see dirlist.h). */
+char **net_list_names(struct rt *rt);
+
 /* The global network lock (networks/lock). */
 int net_lock(struct rt *rt, struct tug_err *err);
 

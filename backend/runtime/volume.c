@@ -1,12 +1,12 @@
 /* volume.c - the volume store: create, list, inspect, remove, prune, and
  * the references containers hold. */
 #include "runtime/volume.h"
+#include "runtime/dirlist.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -118,36 +118,24 @@ int rt_vol_create(struct rt *rt, const struct tug_volume_create_opts *o, char *n
 	return rc;
 }
 
+static int ctr_exists(const char *dir, const char *name, void *ctx)
+{
+	char path[PATH_MAX];
+	(void)dir;
+	return strlen(name) == 64 && access(rt_ctr_path(ctx, name, NULL, path, sizeof(path)), F_OK) == 0;
+}
+
 /* Ids of the containers that use the volume (and still exist). */
 static char **vol_users_ids(const struct rt *rt, const char *name)
 {
 	char path[PATH_MAX];
-	char **v = xcalloc(1, sizeof(char *));
-	size_t n = 0;
-	DIR *d = opendir(vol_path(rt, name, "refs", path, sizeof(path)));
-	struct dirent *de;
-
-	if (!d)
-		return v;
-	while ((de = readdir(d))) {
-		char cfg[PATH_MAX];
-		if (strlen(de->d_name) != 64)
-			continue;
-		if (access(rt_ctr_path(rt, de->d_name, NULL, cfg, sizeof(cfg)), F_OK) < 0)
-			continue;
-		v = xrealloc(v, (n + 2) * sizeof(char *));
-		v[n++] = xstrdup(de->d_name);
-		v[n] = NULL;
-	}
-	closedir(d);
-	return v;
+	return dirlist(vol_path(rt, name, "refs", path, sizeof(path)), ctr_exists, (void *)rt);
 }
 
-static void strv_free(char **v)
+static int is_volume(const char *dir, const char *name, void *ctx)
 {
-	for (char **p = v; p && *p; p++)
-		free(*p);
-	free(v);
+	(void)dir;
+	return vol_exists(ctx, name);
 }
 
 /* Container names for ids (ids where the name is unreadable). */
@@ -209,8 +197,8 @@ int rt_vol_inspect(struct rt *rt, const char *name, json_t **out, struct tug_err
 			json_array_append_new(u, json_string(*p));
 		json_object_set_new(o, "UsedBy", u);
 	}
-	strv_free(ids);
-	strv_free(names);
+	dirlist_free(ids);
+	dirlist_free(names);
 	*out = o;
 	return 0;
 }
@@ -218,48 +206,41 @@ int rt_vol_inspect(struct rt *rt, const char *name, json_t **out, struct tug_err
 int rt_vol_list(struct rt *rt, struct tug_list *out, struct tug_err *err)
 {
 	char path[PATH_MAX];
-	DIR *d = opendir(vol_path(rt, NULL, NULL, path, sizeof(path)));
-	struct dirent *de;
-	size_t n = 0, cap = 16;
+	char **names = dirlist(vol_path(rt, NULL, NULL, path, sizeof(path)), is_volume, rt);
+	size_t n = 0, cap = 1;
 
 	(void)err;
+	for (char **p = names; *p; p++)
+		cap++;
 	out->items = xcalloc(cap, sizeof(struct tug_obj));
-	out->n = 0;
-	if (!d)
-		return 0;
-	while ((de = readdir(d))) {
+	for (char **p = names; *p; p++) {
 		struct tug_obj *o;
 		struct tug_err e;
 		json_t *raw;
 		char **ids;
-		if (!vol_exists(rt, de->d_name))
-			continue;
-		raw = inspect_json(rt, de->d_name, &e);
+		const char *nm = *p;
+		raw = inspect_json(rt, nm, &e);
 		if (!raw)
 			continue;
-		if (n == cap) {
-			cap *= 2;
-			out->items = xrealloc(out->items, cap * sizeof(struct tug_obj));
-		}
 		o = &out->items[n++];
 		memset(o, 0, sizeof(*o));
 		o->kind = TUG_VOLUME;
-		o->id = xstrdup(de->d_name);
-		o->name = xstrdup(de->d_name);
+		o->id = xstrdup(nm);
+		o->name = xstrdup(nm);
 		o->status = xstrdup("local");
 		o->created_ns = jint(raw, "CreatedNs");
 		json_object_del(raw, "CreatedNs");
-		o->size = fs_du(vol_path(rt, de->d_name, "_data", path, sizeof(path)));
-		ids = vol_users_ids(rt, de->d_name);
+		o->size = fs_du(vol_path(rt, nm, "_data", path, sizeof(path)));
+		ids = vol_users_ids(rt, nm);
 		o->users = names_of(rt, ids);
 		for (o->total = 0; o->users[o->total]; o->total++)
 			;
-		strv_free(ids);
+		dirlist_free(ids);
 		json_object_set_new(raw, "UsageData",
 				    json_pack("{s:I, s:i}", "Size", (json_int_t)o->size, "RefCount", o->total));
 		o->raw = raw;
 	}
-	closedir(d);
+	dirlist_free(names);
 	out->n = n;
 	return 0;
 }
@@ -278,11 +259,11 @@ static int remove_locked(struct rt *rt, const char *name, int force, struct tug_
 			 "volume %s is in use by container%s %s: remove %s first, or use --force",
 			 name, names[1] ? "s" : "", s.s, names[1] ? "them" : "it");
 		sbuf_release(&s);
-		strv_free(names);
-		strv_free(ids);
+		dirlist_free(names);
+		dirlist_free(ids);
 		return -1;
 	}
-	strv_free(ids);
+	dirlist_free(ids);
 	/* volume.json first: from then on the volume does not exist */
 	unlink(vol_path(rt, name, "volume.json", path, sizeof(path)));
 	return fs_rm_rf(vol_path(rt, name, NULL, path, sizeof(path)), err);
@@ -306,32 +287,27 @@ int rt_vol_prune(struct rt *rt, void (*removed)(void *, const char *), void *ctx
 		 struct tug_err *err)
 {
 	char path[PATH_MAX];
-	DIR *d;
-	struct dirent *de;
+	char **names;
 	int lk = vol_lock(rt, err), rc = 0;
 
 	if (lk < 0)
 		return -1;
-	d = opendir(vol_path(rt, NULL, NULL, path, sizeof(path)));
-	while (d && (de = readdir(d))) {
+	names = dirlist(vol_path(rt, NULL, NULL, path, sizeof(path)), is_volume, rt);
+	for (char **p = names; *p; p++) {
 		struct tug_err e;
-		char **ids;
-		if (!vol_exists(rt, de->d_name))
-			continue;
-		ids = vol_users_ids(rt, de->d_name);
+		char **ids = vol_users_ids(rt, *p);
 		if (!ids[0]) {
-			if (remove_locked(rt, de->d_name, 0, &e) == 0) {
+			if (remove_locked(rt, *p, 0, &e) == 0) {
 				if (removed)
-					removed(ctx, de->d_name);
+					removed(ctx, *p);
 			} else {
 				*err = e;
 				rc = -1;
 			}
 		}
-		strv_free(ids);
+		dirlist_free(ids);
 	}
-	if (d)
-		closedir(d);
+	dirlist_free(names);
 	fs_unlock(lk);
 	return rc;
 }
