@@ -941,5 +941,6 @@ int rt_ctr_rename(struct rt *rt, const char *ref, const char *name, struct tug_e
 	unlink(oldp);
 	json_decref(cfg);
 	fs_unlock(lk);
+	net_ctr_renamed(rt, id, name);
 	return 0;
 }

@@ -272,6 +272,37 @@ void net_ctr_removed(const struct rt *crt, const char *id)
 	fs_unlock(lk);
 }
 
+void net_ctr_renamed(struct rt *rt, const char *id, const char *name)
+{
+	char **nets;
+	struct tug_err e;
+	int lk;
+
+	if (!has_settings(rt, id))
+		return; /* not on a network now: its next start uses the new name */
+	lk = net_lock(rt, &e);
+	if (lk < 0)
+		return;
+	nets = net_list_names(rt);
+	for (char **n = nets; *n; n++) {
+		json_t *all = ipam_load(rt, *n), *l;
+		const char *ip;
+		int changed = 0;
+		json_object_foreach(json_object_get(all, "Leases"), ip, l)
+			if (jstr(l, "Container") && !strcmp(jstr(l, "Container"), id)) {
+				jset_str(l, "Name", name);
+				changed = 1;
+			}
+		if (changed && ipam_save(rt, *n, all, &e) == 0) {
+			render_hosts(rt, id);
+			refresh_members(rt, *n, id);
+		}
+		json_decref(all);
+	}
+	dirlist_free(nets);
+	fs_unlock(lk);
+}
+
 /* ---- setup ---- */
 
 struct attach {

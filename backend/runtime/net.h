@@ -101,6 +101,8 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 void net_teardown(struct rt *rt, const char *id);
 /* ctr_remove_files: whatever a crashed monitor left (same as teardown). */
 void net_ctr_removed(const struct rt *rt, const char *id);
+/* rt_ctr_rename: peers resolve the container by its new name. */
+void net_ctr_renamed(struct rt *rt, const char *id, const char *name);
 /* system reset: delete every bridge, rule and lease this root made. */
 int net_reset(struct rt *rt, struct tug_err *err);
 

@@ -148,6 +148,10 @@ check "... gives it eth1" grep -qx eth1 <<<"$out"
 check "... and it reaches the other network's members by name" grep -q "1 packets received" <<<"$out"
 out=$(tug exec peer ping -c1 -W2 rover 2>&1)
 check "... which resolve it by its new alias" grep -q "1 packets received" <<<"$out"
+tug rename peer peer2
+out=$(tug exec roamer ping -c1 -W2 peer2 2>&1)
+check "a renamed container is found by its new name" grep -q "1 packets received" <<<"$out"
+tug rename peer2 peer
 check "network disconnect" tug network disconnect other roamer
 check "... removes the interface" bash -c "! '$TUG' exec roamer ls /sys/class/net | grep -qx eth1"
 check "... and the name from the peers" bash -c "! '$TUG' exec peer cat /etc/hosts | grep -q roamer"
