@@ -504,25 +504,22 @@ static void ipt_isolate(const struct net_names *nm, const struct netw *n, const 
 /* Bridges of the other networks of this root (for pairwise isolation). */
 static char **other_bridges(struct rt *rt, const struct netw *n)
 {
-	char path[PATH_MAX];
-	char **v = xcalloc(1, sizeof(char *));
+	char **names = net_list_names(rt), **v = xcalloc(1, sizeof(char *));
 	size_t k = 0;
-	struct tug_list l = { 0 };
-	struct tug_err e;
 
-	(void)path;
-	if (rt_net_list(rt, &l, &e) < 0)
-		return v;
-	for (size_t i = 0; i < l.n; i++) {
-		json_t *opts = json_object_get(l.items[i].raw, "Options");
-		const char *br = jstr(opts, "com.docker.network.bridge.name");
-		if (!br || !strcmp(br, n->bridge))
+	for (char **p = names; *p; p++) {
+		struct netw w;
+		struct tug_err e;
+		if (net_load(rt, *p, &w, &e) < 0)
 			continue;
-		v = xrealloc(v, (k + 2) * sizeof(char *));
-		v[k++] = xstrdup(br);
-		v[k] = NULL;
+		if (strcmp(w.bridge, n->bridge)) {
+			v = xrealloc(v, (k + 2) * sizeof(char *));
+			v[k++] = xstrdup(w.bridge);
+			v[k] = NULL;
+		}
+		netw_release(&w);
 	}
-	tug_list_release(&l);
+	dirlist_free(names);
 	return v;
 }
 
