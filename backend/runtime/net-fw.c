@@ -239,7 +239,10 @@ const char *fw_backend(struct rt *rt)
 	else if (env && (!strcmp(env, "iptables") || !strcmp(env, "nftables")))
 		snprintf(chosen, sizeof(chosen), "%s", env);
 	else
-		snprintf(chosen, sizeof(chosen), "%s", nft_load() ? "nftables" : "iptables");
+		/* nftables is unavailable without libnftables or without the
+		 * kernel's nf_tables (listing fails there) */
+		snprintf(chosen, sizeof(chosen), "%s",
+			 nft_load() && nft_try("list tables") == 0 ? "nftables" : "iptables");
 	json_decref(st);
 	return chosen;
 }
