@@ -33,6 +33,11 @@ check "... holding a copy of the image's /etc" test -f "$fmp/passwd"
 tug run --rm -v fresh:/etc bb sh -c 'echo mine >/etc/extra' >/dev/null
 check_eq "a non-empty volume is not copied over again" "$(tug run --rm -v fresh:/etc bb cat /etc/extra)" mine
 
+check_eq "-v NAME:/path:nocopy leaves a new volume empty" \
+	"$(tug run --rm -v nc1:/etc:nocopy bb ls /etc | wc -l)" 0
+check_eq "--mount ...,volume-nocopy too" \
+	"$(tug run --rm --mount type=volume,source=nc2,target=/etc,volume-nocopy bb ls /etc | wc -l)" 0
+
 # ---- read-only ----
 tug run --rm -v data1:/data:ro bb sh -c 'echo x >/data/new' 2>/dev/null
 check "a :ro volume is read-only" test $? -ne 0
