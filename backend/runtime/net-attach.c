@@ -523,7 +523,10 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 		struct netw w;
 		json_t *ep;
 		if (net_load_active(rt, nets[i], &w, err) < 0) {
-			tug_err_wrap(err, "network %s", nets[i]);
+			if (err->code == TUG_E_NOTFOUND)
+				tug_errf(err, TUG_E_NOTFOUND,
+					 "network %s no longer exists: create it again, or disconnect the container from it",
+					 nets[i]);
 			goto undo;
 		}
 		trace_mark("net: network loaded");

@@ -169,6 +169,13 @@ check "... with its bridge" bash -c "! ip link show $app_br >/dev/null 2>&1"
 tug network rm bridge 2>/dev/null
 check "the default network cannot be removed" test $? -ne 0
 tug rm -f peer >/dev/null
+tug network create gone >/dev/null
+tug create --name orphan --network gone bb true >/dev/null
+tug network rm gone >/dev/null
+tug start orphan 2>"$T_DIR/err"
+check "starting a container whose network is gone says so" grep -q "no longer exists" "$T_DIR/err"
+tug network disconnect gone orphan 2>/dev/null
+tug rm -f orphan >/dev/null
 out=$(tug network prune -f)
 check "network prune removes unused user networks" grep -q other <<<"$out"
 check "... but keeps the default one" bash -c "'$TUG' network ls | grep -q ' bridge '"
