@@ -628,8 +628,10 @@ static void conn_end(struct conn *c)
 	netw_release(&c->w);
 }
 
-static int conn_begin(struct rt *rt, const char *netref, const char *ctr, struct conn *c,
-		      struct tug_err *err)
+/* With gone_ok, a network that no longer exists is fine (disconnecting
+ * a stopped container from it is how one repairs its record). */
+static int conn_begin(struct rt *rt, const char *netref, const char *ctr, int gone_ok,
+		      struct conn *c, struct tug_err *err)
 {
 	const char *mode;
 	json_t *st, *ncfg;
@@ -639,8 +641,14 @@ static int conn_begin(struct rt *rt, const char *netref, const char *ctr, struct
 	if (netref && (!strcmp(netref, "host") || !strcmp(netref, "none")))
 		return tug_errf(err, TUG_E_INVALID,
 				"containers cannot be connected to or disconnected from network %s", netref);
-	if (rt_ctr_resolve(rt, ctr, c->id, err) < 0 || net_load(rt, netref, &c->w, err) < 0)
+	if (rt_ctr_resolve(rt, ctr, c->id, err) < 0)
 		return -1;
+	if (net_load(rt, netref, &c->w, err) < 0) {
+		if (!gone_ok || err->code != TUG_E_NOTFOUND)
+			return -1;
+		memset(&c->w, 0, sizeof(c->w));
+		snprintf(c->w.name, sizeof(c->w.name), "%s", netref);
+	}
 	c->lk = net_lock(rt, err);
 	if (c->lk < 0 || !(c->cfg = rt_ctr_config(rt, c->id, err)))
 		return -1;
@@ -724,7 +732,7 @@ int rt_net_connect(struct rt *rt, const char *netref, const char *ctr,
 
 	if (!o)
 		o = &none;
-	if (conn_begin(rt, netref, ctr, &c, err) < 0)
+	if (conn_begin(rt, netref, ctr, 0, &c, err) < 0)
 		goto out;
 	if (json_object_get(c.eps, c.w.name)) {
 		tug_errf(err, TUG_E_CONFLICT, "container %s is already connected to network %s", c.name,
@@ -772,7 +780,7 @@ int rt_net_disconnect(struct rt *rt, const char *netref, const char *ctr, int fo
 	int rc = -1;
 
 	(void)force; /* nothing makes a disconnect need forcing here */
-	if (conn_begin(rt, netref, ctr, &c, err) < 0)
+	if (conn_begin(rt, netref, ctr, 1, &c, err) < 0)
 		goto out;
 	if (!json_object_get(c.eps, c.w.name)) {
 		tug_errf(err, TUG_E_NOTFOUND, "container %s is not connected to network %s", c.name, c.w.name);

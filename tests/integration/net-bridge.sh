@@ -174,7 +174,8 @@ tug create --name orphan --network gone bb true >/dev/null
 tug network rm gone >/dev/null
 tug start orphan 2>"$T_DIR/err"
 check "starting a container whose network is gone says so" grep -q "no longer exists" "$T_DIR/err"
-tug network disconnect gone orphan 2>/dev/null
+check "... and it can be disconnected from it" tug network disconnect gone orphan
+check "... after which it starts (with loopback only)" bash -c "'$TUG' start -a orphan"
 tug rm -f orphan >/dev/null
 out=$(tug network prune -f)
 check "network prune removes unused user networks" grep -q other <<<"$out"
