@@ -117,7 +117,7 @@ static int net_ls(struct cli *c, int argc, char **argv)
 static int net_rm(struct cli *c, int argc, char **argv)
 {
 	return cli_remove_kind(c, TUG_NETWORK, "network rm",
-			       "Remove even with running containers attached", argc, argv);
+			       "Do not error if the network does not exist", argc, argv);
 }
 
 static int net_inspect(struct cli *c, int argc, char **argv)

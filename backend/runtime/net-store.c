@@ -721,14 +721,14 @@ int rt_net_inspect(struct rt *rt, const char *ref, json_t **out, struct tug_err 
 }
 
 /* Remove a network (lock held): bridge, rules, files. */
-static int remove_locked(struct rt *rt, struct netw *w, int force, struct tug_err *err)
+static int remove_locked(struct rt *rt, struct netw *w, struct tug_err *err)
 {
 	json_t *members = containers_of(rt, w);
 	char path[PATH_MAX];
 	struct nl nl;
 	struct tug_err e;
 
-	if (json_object_size(members) && !force) {
+	if (json_object_size(members)) {
 		const char *id;
 		json_t *m;
 		struct sbuf s = SBUF_INIT;
@@ -763,13 +763,13 @@ int rt_net_remove(struct rt *rt, const char *ref, int force, struct tug_err *err
 		    !strcmp(ref, "default")))
 		return tug_errf(err, TUG_E_PERM, "%s is a pre-defined network and cannot be removed", ref);
 	if (net_load(rt, ref, &w, err) < 0)
-		return -1;
+		return force && err->code == TUG_E_NOTFOUND ? 0 : -1; /* docker's rm -f */
 	lk = net_lock(rt, err);
 	if (lk < 0) {
 		netw_release(&w);
 		return -1;
 	}
-	rc = remove_locked(rt, &w, force, err);
+	rc = remove_locked(rt, &w, err);
 	fs_unlock(lk);
 	netw_release(&w);
 	return rc;
@@ -789,7 +789,7 @@ static int prune_one(struct rt *rt, struct netw *w, void *ctx)
 
 	if (!strcmp(w->name, NET_DEFAULT))
 		return 0;
-	if (remove_locked(rt, w, 0, &e) == 0) {
+	if (remove_locked(rt, w, &e) == 0) {
 		if (p->removed)
 			p->removed(p->ctx, w->name);
 	} else if (e.code != TUG_E_CONFLICT) {

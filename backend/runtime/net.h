@@ -117,6 +117,8 @@ int rt_net_list(struct rt *rt, struct tug_list *out, struct tug_err *err);
 int rt_net_inspect(struct rt *rt, const char *ref, json_t **out, struct tug_err *err);
 int rt_net_create(struct rt *rt, const struct tug_net_create_opts *o, char *id_out,
 		  struct tug_err *err);
+/* Refuses a network with running containers; force (docker's rm -f) only
+ * makes a missing network not an error. */
 int rt_net_remove(struct rt *rt, const char *ref, int force, struct tug_err *err);
 int rt_net_prune(struct rt *rt, void (*removed)(void *, const char *), void *ctx,
 		 struct tug_err *err);
