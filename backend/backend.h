@@ -140,6 +140,38 @@ struct tug_create_opts {
 	const char *stop_signal;
 	char **ports;          /* -p specs as given ("8080:80/tcp"), NULL-terminated or
 				* NULL: recorded now, published once networks exist */
+	/* Bridge networks (network drivers that have them). */
+	int publish_all;       /* -P: every exposed port on a random host port */
+	char **expose;         /* --expose PORT[-END][/PROTO] */
+	const char *ip;        /* --ip: fixed address on the (single) network */
+	char **aliases;        /* --network-alias: extra names on user networks */
+	char **dns;            /* --dns: nameservers for /etc/resolv.conf */
+	char **dns_search;     /* --dns-search */
+	char **dns_options;    /* --dns-option */
+	char **extra_hosts;    /* --add-host NAME:IP lines for /etc/hosts */
+};
+
+/* tug network create. */
+struct tug_net_create_opts {
+	const char *name;
+	const char *driver;    /* NULL or "bridge" */
+	const char *subnet;    /* CIDR; NULL = a free one from the address pools */
+	const char *gateway;   /* NULL = first address of the subnet */
+	int internal;          /* no outbound route, no NAT, no published ports */
+	char **labels;         /* KEY=VALUE */
+};
+
+/* tug network connect. */
+struct tug_net_connect_opts {
+	const char *ip;        /* fixed address, NULL = from IPAM */
+	char **aliases;        /* extra names on that network */
+};
+
+/* tug volume create. */
+struct tug_volume_create_opts {
+	const char *name;      /* NULL = generated (64 hex, as docker) */
+	const char *driver;    /* NULL or "local" */
+	char **labels;         /* KEY=VALUE */
 };
 
 /* The caller's stdio for attached runs and exec: fds the driver reads
@@ -326,6 +358,28 @@ struct backend_ops {
 	int (*image_prune)(struct tug_endpoint *ep, int all,
 			   void (*removed)(void *ctx, const char *what), void *ctx,
 			   int64_t *reclaimed, struct tug_err *err);
+	/* Networks (TUG_NETWORK). list fills id, name, status (driver), ip
+	 * (subnet), ports (published ports of its containers), users
+	 * (container names), created_ns and raw (inspect JSON). Removal is
+	 * action(TUG_NETWORK, REMOVE). create writes the id (65 bytes). */
+	int (*network_create)(struct tug_endpoint *ep, const struct tug_net_create_opts *o,
+			      char *id_out, struct tug_err *err);
+	/* Attach a container to a network (a running one gets its interface
+	 * now, a stopped one at its next start) / detach it. */
+	int (*network_connect)(struct tug_endpoint *ep, const char *net, const char *ctr,
+			       const struct tug_net_connect_opts *o, struct tug_err *err);
+	int (*network_disconnect)(struct tug_endpoint *ep, const char *net, const char *ctr,
+				  int force, struct tug_err *err);
+	/* Volumes (TUG_VOLUME). list fills name, id (= name), status (driver),
+	 * size (bytes used), users (container names), created_ns and raw.
+	 * Removal is action(TUG_VOLUME, REMOVE, force: even when in use).
+	 * create writes the name (at most 256 bytes with the NUL). */
+	int (*volume_create)(struct tug_endpoint *ep, const struct tug_volume_create_opts *o,
+			     char *name_out, struct tug_err *err);
+	/* Remove every unused network or volume; removed(ctx, name) for each. */
+	int (*prune)(struct tug_endpoint *ep, enum tug_kind kind,
+		     void (*removed)(void *ctx, const char *name), void *ctx,
+		     struct tug_err *err);
 
 	/* A live list of a kind (see struct tug_watch). Streams must be
 	 * closed before their endpoint. */
@@ -473,6 +527,45 @@ static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
 	return BACKEND_CALL(ep, reset, err, err);
 }
 
+static inline int backend_network_create(struct tug_endpoint *ep,
+					 const struct tug_net_create_opts *o, char *id_out,
+					 struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network create", err);
+	return BACKEND_CALL(ep, network_create, err, o, id_out, err);
+}
+static inline int backend_network_connect(struct tug_endpoint *ep, const char *net,
+					  const char *ctr, const struct tug_net_connect_opts *o,
+					  struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network connect", err);
+	return BACKEND_CALL(ep, network_connect, err, net, ctr, o, err);
+}
+static inline int backend_network_disconnect(struct tug_endpoint *ep, const char *net,
+					     const char *ctr, int force, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network disconnect", err);
+	return BACKEND_CALL(ep, network_disconnect, err, net, ctr, force, err);
+}
+static inline int backend_volume_create(struct tug_endpoint *ep,
+					const struct tug_volume_create_opts *o, char *name_out,
+					struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "volume create", err);
+	return BACKEND_CALL(ep, volume_create, err, o, name_out, err);
+}
+static inline int backend_prune(struct tug_endpoint *ep, enum tug_kind k,
+				void (*removed)(void *, const char *), void *ctx,
+				struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "prune", err);
+	return BACKEND_CALL(ep, prune, err, k, removed, ctx, err);
+}
 static inline int backend_watch(struct tug_endpoint *ep, enum tug_kind k,
 				const struct tug_list_opts *o, struct tug_watch **out,
 				struct tug_err *err)

@@ -22,7 +22,7 @@ export TUG BUILD
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
 BENCHTIME=$BUILD/bench/benchtime
-SECTIONS=(binary_start container_start seccomp console)
+SECTIONS=(binary_start container_start network_start seccomp console)
 MISSED=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -167,6 +167,37 @@ bench_container_start() {
 	note "runc bundle: runc spec, rootfs = the same busybox tree (writable), terminal false,"
 	note "namespaces pid mount uts ipc network cgroup; timings are spawn to reap (tests/bench/benchtime.c)"
 	return $rc
+}
+
+# What the default bridge network adds to a container start (lease, veth
+# pair moved into the namespace, address, route, /etc/hosts, teardown at
+# exit) next to --network none, and runc (own network namespace, no
+# interfaces: the same as --network none) where installed.
+bench_network_start() {
+	local tar bridge none runc_res="" out
+	header "network: run --rm on the default bridge vs --network none ($RUNS runs after $WARMUP warm-up)"
+	tar=$(t_busybox_tar) || { note "cannot build the busybox rootfs: install busybox-static"; return 1; }
+	local tug=("$TUG" --root "$W/tug-root" --runroot "$W/tug-run")
+	"${tug[@]}" images -q bench:latest 2>/dev/null | grep -q . ||
+		"${tug[@]}" import "$tar" bench:latest >/dev/null || { note "tug import failed"; return 1; }
+	if ! out=$("${tug[@]}" run --rm bench:latest /bin/true 2>&1 </dev/null); then
+		note "not measured: 'tug run --rm' on the default network failed: ${out%%$'\n'*}"
+		return 1
+	fi
+	bridge=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm bench:latest /bin/true) || return 1
+	none=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm --network none bench:latest /bin/true) ||
+		return 1
+	fig "run --rm, bridge" "$bridge"
+	fig "run --rm, --network none" "$none"
+	if command -v runc >/dev/null && [ -f "$W/runc-bundle/config.json" ] &&
+		runc_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- \
+			runc --root "$W/runc-state" run --bundle "$W/runc-bundle" "$RUNC_ID"); then
+		fig "runc run, no interfaces" "$runc_res"
+	else
+		note "runc: not measured (not installed, or the container_start section did not prepare its bundle)"
+	fi
+	target "bridge - none" "$(awk -v a="$(field median_ms "$bridge")" -v b="$(field median_ms "$none")" \
+		'BEGIN { printf "%.3f", a - b }')" 10 " ms"
 }
 
 # What secure_filter_prepare() costs with an empty cache vs a cached program.

@@ -9,6 +9,7 @@
  * docker's exit codes (125 runtime, 126 cannot run, 127 not found). */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/net.h"
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
@@ -430,7 +431,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
 	trace_mark("spawn: cloned");
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
+	/* the child builds its filesystem meanwhile and waits for 'G' only
+	 * before exec: its network is wired by then */
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		if (io->mntns >= 0)
