@@ -148,6 +148,29 @@ static int d_prune(struct tug_endpoint *ep, int all, void (*removed)(void *, con
 	return rt_img_prune(RT(ep), all, removed, ctx, reclaimed, err);
 }
 
+static int d_pull(struct tug_endpoint *ep, const char *ref, const struct tug_registry_opts *o,
+		  char *id, struct tug_err *err)
+{
+	return rt_img_pull(RT(ep), ref, o, id, err);
+}
+
+static int d_push(struct tug_endpoint *ep, const char *ref, const char *dest,
+		  const struct tug_registry_opts *o, char *digest, struct tug_err *err)
+{
+	return rt_img_push(RT(ep), ref, dest, o, digest, err);
+}
+
+static int d_login(struct tug_endpoint *ep, const char *registry, const struct tug_registry_opts *o,
+		   struct tug_err *err)
+{
+	return rt_reg_login(RT(ep), registry, o, err);
+}
+
+static int d_logout(struct tug_endpoint *ep, const char *registry, struct tug_err *err)
+{
+	return rt_reg_logout(RT(ep), registry, err);
+}
+
 static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
 	struct rt *rt = RT(ep);
@@ -193,6 +216,10 @@ static const struct backend_ops runtime_ops = {
 	.reset = d_reset,
 	.close = d_close,
 	.image_prune = d_prune,
+	.image_pull = d_pull,
+	.image_push = d_push,
+	.registry_login = d_login,
+	.registry_logout = d_logout,
 };
 
 int backend_open_runtime(const char *root, const char *runroot, struct tug_endpoint **out,

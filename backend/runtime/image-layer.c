@@ -616,7 +616,8 @@ static ssize_t pull_raw(struct lpipe *p)
 	ssize_t n;
 
 	do
-		n = read(p->in->fd, p->rbuf, RAW_BUF);
+		n = p->in->read ? p->in->read(p->in->read_ctx, p->rbuf, RAW_BUF) :
+				  read(p->in->fd, p->rbuf, RAW_BUF);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		p->io_errno = errno;
