@@ -624,7 +624,8 @@ static ssize_t pull_raw(struct lpipe *p)
 		p->io_what = "read the input";
 		return -1;
 	}
-	digest_update(p->raw_dg, p->rbuf, (size_t)n);
+	if (p->raw_dg)
+		digest_update(p->raw_dg, p->rbuf, (size_t)n);
 	p->raw_n += n;
 	if (p->buffer_raw)
 		sbuf_add(&p->pending, (const char *)p->rbuf, (size_t)n);
@@ -800,7 +801,7 @@ int layer_read(const struct layer_in *in, struct layer_out *out, struct tug_err 
 		return -1;
 	}
 	p.rbuf = xmalloc(RAW_BUF);
-	p.raw_dg = digest_new();
+	p.raw_dg = in->raw_digest ? NULL : digest_new();
 	p.tar_dg = digest_new();
 	p.buffer_raw = in->blob_path && !in->fd_is_blob;
 	p.outer = archive_read_new();
@@ -852,7 +853,10 @@ int layer_read(const struct layer_in *in, struct layer_out *out, struct tug_err 
 	p.tar_out = -1;
 	digest_final(p.tar_dg, out->diff_id);
 	p.tar_dg = NULL;
-	digest_final(p.raw_dg, out->blob_digest);
+	if (p.raw_dg)
+		digest_final(p.raw_dg, out->blob_digest);
+	else
+		snprintf(out->blob_digest, sizeof(out->blob_digest), "%s", in->raw_digest);
 	p.raw_dg = NULL;
 	out->tar_size = p.tar_n;
 	out->blob_size = p.raw_n;

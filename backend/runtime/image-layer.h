@@ -40,6 +40,10 @@ struct layer_in {
 	   buf, 0 at the end, -1 with errno set (a download still arriving) */
 	ssize_t (*read)(void *ctx, void *buf, size_t len);
 	void *read_ctx;
+	/* with `read`: the caller digests the raw bytes itself (a download
+	   thread, in parallel with the unpacking) and has written their
+	   "sha256:<hex>" here by the time read returns 0; NULL = digest here */
+	const char *raw_digest;
 	const char *dest;      /* directory to create and unpack into; NULL = digest only */
 	const char *blob_path; /* file to create with the blob to keep; NULL = none */
 	int fd_is_blob;        /* the input is a file the caller keeps as the blob when

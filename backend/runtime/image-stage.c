@@ -239,10 +239,11 @@ int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char
 }
 
 int img_stage_layer_read(struct img_stage *s, ssize_t (*rd)(void *, void *, size_t), void *rctx,
-			 const char *in_path, const char *parent_chain, const char *expect_diff_id,
-			 char *chain_out, struct img_blob *blob_out, struct tug_err *err)
+			 const char *raw_digest, const char *in_path, const char *parent_chain,
+			 const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
+			 struct tug_err *err)
 {
-	struct layer_in in = { .fd = -1, .read = rd, .read_ctx = rctx };
+	struct layer_in in = { .fd = -1, .read = rd, .read_ctx = rctx, .raw_digest = raw_digest };
 
 	return stage_layer(s, &in, in_path, parent_chain, expect_diff_id, chain_out, blob_out, NULL,
 			   err);

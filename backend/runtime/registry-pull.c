@@ -56,6 +56,10 @@ struct dl {
 	pthread_cond_t cv;
 	int64_t written;          /* bytes in the file (under mu) */
 	int state;                /* enum dl_state (under mu) */
+	/* the blob's digest, computed here as bytes arrive so that the
+	   unpacker's thread has one hash less to do */
+	struct digest_ctx *dg;
+	char got[DIGEST_STR_LEN + 1];
 	/* the transfer */
 	CURL *h;
 	struct curl_slist *hdrs;
@@ -173,6 +177,25 @@ static void sweep_partials(struct rt *rt)
 		closedir(d);
 }
 
+/* Digest what a resumed partial file already has. */
+static int hash_existing(struct dl *d, struct tug_err *err)
+{
+	char *buf = xmalloc(1 << 20);
+	int64_t off = 0;
+	ssize_t n = 0;
+
+	while (off < d->written && (n = pread(d->fd, buf, 1 << 20, (off_t)off)) > 0) {
+		if (off + n > d->written)
+			n = (ssize_t)(d->written - off);
+		digest_update(d->dg, buf, (size_t)n);
+		off += n;
+	}
+	free(buf);
+	if (off < d->written)
+		return tug_errno(err, "read %s", d->path);
+	return 0;
+}
+
 /* Open the file a download lands in: the shared partial file when no
  * other pull holds it, else a private one. */
 static int dl_open_file(struct dl *d, struct tug_err *err)
@@ -193,7 +216,7 @@ static int dl_open_file(struct dl *d, struct tug_err *err)
 					return tug_errno(err, "truncate %s", d->path);
 				d->written = 0;
 			}
-			return 0;
+			return hash_existing(d, err);
 		}
 		if (d->fd >= 0)
 			close(d->fd);
@@ -261,6 +284,7 @@ static size_t dl_write(char *data, size_t size, size_t n, void *ctx)
 		}
 		off += (size_t)w;
 	}
+	digest_update(d->dg, data, len);
 	pthread_mutex_lock(&d->mu);
 	d->written += (int64_t)len;
 	pthread_cond_broadcast(&d->cv);
@@ -311,10 +335,19 @@ static int dl_start_transfer(struct dl *d, struct tug_err *err)
 	return 0;
 }
 
+/* The download is complete: its digest, then readers may see the end. */
+static void dl_done(struct dl *d)
+{
+	digest_final(d->dg, d->got);
+	d->dg = NULL;
+	dl_set_state(d, DL_DONE);
+}
+
 static int dl_start(struct dl *d, struct tug_err *err)
 {
 	char path[300];
 
+	d->dg = digest_new();
 	if (dl_open_file(d, err) < 0)
 		return -1;
 	snprintf(path, sizeof(path), "/v2/%s/blobs/%s", d->p->ref.path, d->desc.digest);
@@ -324,7 +357,7 @@ static int dl_start(struct dl *d, struct tug_err *err)
 		/* a previous pull got it all: the reader checks it */
 		if (!d->is_config)
 			reg_event(d->p->c, d->id, "Download complete", -1, -1);
-		dl_set_state(d, DL_DONE);
+		dl_done(d);
 		return 0;
 	}
 	if (d->written > 0 && !d->is_config)
@@ -375,7 +408,7 @@ static int dl_finished(struct dl *d, CURLcode rc)
 			return dl_fail(d, &e);
 		if (!d->is_config)
 			reg_event(p->c, d->id, "Download complete", -1, -1);
-		dl_set_state(d, DL_DONE);
+		dl_done(d);
 		return 0;
 	}
 	if (status >= 300 && status <= 399) {
@@ -477,8 +510,9 @@ static void *job_main(void *arg)
 	struct job *j = arg;
 	struct pull *p = j->p;
 
-	j->rc = img_stage_layer_read(p->st, job_read, j, j->dl ? j->dl->path : j->stored,
-				     j->parent, j->diff_id, j->chain, &j->blob, &j->err);
+	j->rc = img_stage_layer_read(p->st, job_read, j, j->dl ? j->dl->got : NULL,
+				     j->dl ? j->dl->path : j->stored, j->parent, j->diff_id, j->chain,
+				     &j->blob, &j->err);
 	__atomic_store_n(&j->finished, 1, __ATOMIC_SEQ_CST);
 	curl_multi_wakeup(p->multi);
 	return NULL;
@@ -582,15 +616,13 @@ static int job_check(struct pull *p, struct job *j, struct tug_err *err)
 	if (j->rc == 0) {
 		snprintf(got, sizeof(got), "%s", j->blob.digest);
 		size = j->blob.size;
-	} else if (j->dl && j->dl->state == DL_DONE &&
-		   digest_file(j->dl->path, got, &size, err) == 0 &&
-		   !strcmp(got, l->digest) && size == l->size) {
-		/* the blob is right: the layer itself is bad */
+	} else if (!j->dl || j->dl->state != DL_DONE || !strcmp(j->dl->got, l->digest)) {
+		/* the blob is right (or not ours to judge): the layer itself is bad */
 		*err = j->err;
 		return tug_err_wrap(err, "layer %s", l->digest);
-	} else if (!j->dl || j->dl->state != DL_DONE) {
-		*err = j->err;
-		return tug_err_wrap(err, "layer %s", l->digest);
+	} else {
+		snprintf(got, sizeof(got), "%s", j->dl->got);
+		size = j->dl->written;
 	}
 	/* a corrupt download must not be resumed from */
 	if (j->dl && j->dl->resumable)
@@ -760,6 +792,7 @@ static void pull_release(struct pull *p)
 		if (d->fd >= 0)
 			close(d->fd); /* drops the partial file's lock */
 		free(d->url);
+		digest_free(d->dg);
 		sbuf_release(&d->errbody);
 		pthread_mutex_destroy(&d->mu);
 		pthread_cond_destroy(&d->cv);
