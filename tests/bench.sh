@@ -17,6 +17,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 : "${TUG:=$here/../tug}" "${BUILD:=$here/../build}"
 export TUG BUILD
 . "$here/lib.sh" # t_busybox_tar
+. "$here/registry/lib.sh" # reg_start
 
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
@@ -222,29 +223,11 @@ bench_pull() {
 		head -c 1900000 /dev/urandom | base64 >"$W/pull-img/data/t$i.txt"
 	done
 	tar -C "$W/pull-img" -cf - . | gzip >"$W/pull-img.tar.gz"
-	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-	mkdir -p "$W/registry"
-	cat >"$W/registry.yml" <<-EOF
-		version: 0.1
-		log:
-		  level: error
-		  accesslog:
-		    disabled: true
-		storage:
-		  filesystem:
-		    rootdirectory: $W/registry
-		http:
-		  addr: 127.0.0.1:$port
-		  secret: tug-bench
-	EOF
-	docker-registry serve "$W/registry.yml" >"$W/registry.log" 2>&1 &
-	BENCH_PIDS+=($!)
+	port=$(reg_port)
+	reg_start "$W/registry" "$port"
+	BENCH_PIDS+=("$REG_PID")
 	reg=127.0.0.1:$port
 	img=$reg/bench/pull:1
-	for i in $(seq 1 50); do
-		python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 1)" 2>/dev/null && break
-		sleep 0.1
-	done
 	if ! "${tug[@]}" import "$W/pull-img.tar.gz" "$img" >/dev/null ||
 	   ! "${tug[@]}" push -q "$img" >/dev/null 2>"$W/push.err"; then
 		note "cannot put the image in the registry: $(head -1 "$W/push.err")"

@@ -86,12 +86,21 @@ static void render(const struct cli_progress *p, const struct cli_progress_row *
 		out[p->width - 1] = '\0';
 }
 
-static struct cli_progress_row *find_row(struct cli_progress *p, const char *id)
+/* The row of id; a new one (status "") when id is new, *created = 1. */
+static struct cli_progress_row *get_row(struct cli_progress *p, const char *id, int *created)
 {
+	struct cli_progress_row *r;
+
+	*created = 0;
 	for (size_t i = 0; i < p->nrows; i++)
 		if (!strcmp(p->rows[i].id, id))
 			return &p->rows[i];
-	return NULL;
+	p->rows = xrealloc(p->rows, (p->nrows + 1) * sizeof(*p->rows));
+	r = &p->rows[p->nrows++];
+	memset(r, 0, sizeof(*r));
+	snprintf(r->id, sizeof(r->id), "%s", id);
+	*created = 1;
+	return r;
 }
 
 static void tty_event(struct cli_progress *p, const char *id, const char *what, int64_t done,
@@ -99,6 +108,7 @@ static void tty_event(struct cli_progress *p, const char *id, const char *what, 
 {
 	struct cli_progress_row *r;
 	char line[512];
+	int created;
 
 	if (!id) {
 		fprintf(p->f, "%s\n", what);
@@ -106,12 +116,8 @@ static void tty_event(struct cli_progress *p, const char *id, const char *what, 
 			p->lines++;
 		return;
 	}
-	r = find_row(p, id);
-	if (!r) {
-		p->rows = xrealloc(p->rows, (p->nrows + 1) * sizeof(*p->rows));
-		r = &p->rows[p->nrows++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->id, sizeof(r->id), "%s", id);
+	r = get_row(p, id, &created);
+	if (created) {
 		r->line = p->lines++;
 		snprintf(r->status, sizeof(r->status), "%s", what);
 		r->done = done;
@@ -139,6 +145,7 @@ void cli_progress_event(void *ctx, const char *id, const char *what, int64_t don
 	struct cli_progress *p = ctx;
 	struct cli_progress_row *r;
 	char a[32];
+	int created;
 
 	if (p->quiet)
 		return;
@@ -153,15 +160,9 @@ void cli_progress_event(void *ctx, const char *id, const char *what, int64_t don
 		return;
 	}
 	/* plain output: one line per state change, no byte counts */
-	r = find_row(p, id);
-	if (!r) {
-		p->rows = xrealloc(p->rows, (p->nrows + 1) * sizeof(*p->rows));
-		r = &p->rows[p->nrows++];
-		memset(r, 0, sizeof(*r));
-		snprintf(r->id, sizeof(r->id), "%s", id);
-	} else if (!strcmp(r->status, what)) {
+	r = get_row(p, id, &created);
+	if (!created && !strcmp(r->status, what))
 		return;
-	}
 	snprintf(r->status, sizeof(r->status), "%s", what);
 	if (!strcmp(what, "Resuming"))
 		fprintf(p->f, "%s: Resuming from %s\n", id, fmt_size(a, sizeof(a), (double)done));

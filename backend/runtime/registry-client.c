@@ -582,8 +582,9 @@ static int open_probe(struct reg_client *c, int insecure, const char *why, struc
 		snprintf(c->base, sizeof(c->base), "http://%s", host);
 		tug_err_clear(err);
 		if (probe(c, &resp, err) < 0) {
-			tug_errf(err, TUG_E_GENERIC, "%s: cannot reach the registry over https (%s) nor "
-				 "http (%s)", c->domain, first.msg, err->msg);
+			struct tug_err second = *err;
+			tug_errf(err, TUG_E_GENERIC, "%s: cannot reach the registry: %s (and over https: %s)",
+				 c->domain, second.msg, first.msg);
 			goto out;
 		}
 		reg_msg(c, "warning: %s: plain HTTP, neither encrypted nor authenticated (%s)",

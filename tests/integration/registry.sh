@@ -13,7 +13,9 @@ if ! command -v docker-registry >/dev/null; then
 fi
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
+python3() { "$PY" "$@"; }
 HELPER=$T_SRC/tests/registry/helper.py
+. "$T_SRC/tests/registry/lib.sh"
 PIDS=()
 
 t_setup || exit 1
@@ -30,7 +32,7 @@ R2=$T_DIR/root2
 tug2() { "$TUG" --root "$R2" --runroot "$T_DIR/run2" "$@"; }
 fresh2() { rm -rf "$R2" "$T_DIR/run2"; }
 py() { "$PY" -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
-port() { "$PY" "$HELPER" port; }
+port() { reg_port; }
 img_id() { "$@" 2>/dev/null | py 'j[0]["Id"]'; }
 # check_grep DESC ERE TEXT: TEXT has a line matching ERE; shows TEXT if not
 check_grep() {
@@ -43,27 +45,11 @@ store_state() {
 # start_registry NAME PORT [AUTH-YAML]: docker-registry with its storage
 # in $T_DIR/NAME
 start_registry() {
-	local name=$1 p=$2 auth=${3:-}
-	mkdir -p "$T_DIR/$name"
-	cat >"$T_DIR/$name.yml" <<-EOF
-		version: 0.1
-		log:
-		  level: error
-		  accesslog:
-		    disabled: true
-		storage:
-		  filesystem:
-		    rootdirectory: $T_DIR/$name
-		  delete:
-		    enabled: true
-		http:
-		  addr: 127.0.0.1:$p
-		  secret: tug-test
-		$auth
-	EOF
-	docker-registry serve "$T_DIR/$name.yml" >"$T_DIR/$name.log" 2>&1 &
-	PIDS+=($!)
-	wait_for 10 "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $p), 1)" 2>/dev/null
+	local rc
+	reg_start "$T_DIR/$1" "$2" "${3:-}"
+	rc=$?
+	PIDS+=("$REG_PID")
+	return $rc
 }
 
 P1=$(port)
@@ -221,7 +207,7 @@ BD=$(sha256sum "$T_DIR/big.tar.gz" | cut -d' ' -f1)
 PP=$(port)
 "$PY" "$HELPER" proxy "$PP" "$P1" 4000000 &
 PIDS+=($!)
-wait_for 10 "$PY" -c "import socket; socket.create_connection(('127.0.0.1', $PP), 1)" 2>/dev/null
+reg_wait 127.0.0.1 "$PP"
 fresh2
 tug2 pull -q "$R/tug/bb:1" >/dev/null 2>&1
 before=$(store_state "$R2")
@@ -288,6 +274,7 @@ if command -v openssl >/dev/null; then
 	P3=$(port)
 	"$PY" "$HELPER" token "$PT" "$T_DIR/tok.key" "$T_DIR/tok.crt" tug-issuer tug-registry bob builder "$T_DIR/token.log" &
 	PIDS+=($!)
+	reg_wait 127.0.0.1 "$PT" || not_ok "the test token server starts"
 	start_registry tokenreg "$P3" "auth:
   token:
     realm: http://127.0.0.1:$PT/token
@@ -322,7 +309,7 @@ PF=$(port)
 PB=$(port)
 "$PY" "$HELPER" redirect "$PF" "$P1" "$PB" "$T_DIR/redirect.log" &
 PIDS+=($!)
-if wait_for 10 "$PY" -c "import socket; socket.create_connection(('127.0.0.2', $PB), 1)" 2>/dev/null; then
+if reg_wait 127.0.0.2 "$PB"; then
 	fresh2
 	out=$(tug2 pull --creds alice:wonderland "127.0.0.1:$PF/tug/bb:1" 2>&1)
 	check "pull follows a blob redirect to another host" grep -q "^Status: Downloaded newer image" <<<"$out"

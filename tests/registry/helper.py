@@ -1,8 +1,6 @@
 #!/usr/bin/env python3
 """Test helpers for tests/integration/registry.sh, standard library only.
 
-  helper.py port
-      print a free TCP port on 127.0.0.1
   helper.py token PORT KEY CERT ISSUER SERVICE USER PASS LOG
       a token server for docker-registry's token auth: GET /token with
       Basic USER:PASS grants the scopes asked; anonymous requests get a
@@ -46,14 +44,6 @@ import urllib.request
 
 def b64url(data):
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Quiet(http.server.BaseHTTPRequestHandler):
@@ -271,9 +261,7 @@ def oci_image(rootfs, arch, name, out):
 
 def main():
     cmd, args = sys.argv[1], sys.argv[2:]
-    if cmd == "port":
-        print(free_port())
-    elif cmd == "token":
+    if cmd == "token":
         token_server(int(args[0]), *args[1:])
     elif cmd == "proxy":
         proxy(int(args[0]), int(args[1]), int(args[2]))
