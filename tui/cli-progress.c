@@ -53,35 +53,41 @@ static int is_progress(const char *what)
 static void render(const struct cli_progress *p, const struct cli_progress_row *r, char *out,
 		   size_t size)
 {
-	char a[32], b[32], rate[32] = "";
-	int n;
+	char a[32], b[32], rate[32], tail[128] = "", bar[BAR + 1];
+	int n, room, fill;
 
 	n = snprintf(out, size, "%s: %s", r->id, r->status);
 	if (r->done < 0 || !is_progress(r->status) || (size_t)n >= size)
 		return;
-	if (r->total > 0) {
-		int fill = (int)(r->done * BAR / r->total);
-		char bar[BAR + 1];
-		if (fill > BAR)
-			fill = BAR;
-		memset(bar, ' ', BAR);
-		memset(bar, '=', (size_t)fill);
-		if (fill < BAR)
-			bar[fill] = '>';
-		bar[BAR] = '\0';
-		n += snprintf(out + n, size - (size_t)n, " [%s] %s/%s", bar,
-			      fmt_size(a, sizeof(a), (double)r->done), fmt_size(b, sizeof(b), (double)r->total));
-	} else {
-		n += snprintf(out + n, size - (size_t)n, " %s", fmt_size(a, sizeof(a), (double)r->done));
-	}
-	if (r->t0 && (size_t)n < size) {
+	if (r->total > 0)
+		snprintf(tail, sizeof(tail), " %s/%s", fmt_size(a, sizeof(a), (double)r->done),
+			 fmt_size(b, sizeof(b), (double)r->total));
+	else
+		snprintf(tail, sizeof(tail), " %s", fmt_size(a, sizeof(a), (double)r->done));
+	if (r->t0) {
 		double secs = (double)(mono_ns() - r->t0) / 1e9;
-		if (secs > 0.2) {
-			fmt_size(rate, sizeof(rate), (double)(r->done - r->d0) / secs);
-			snprintf(out + n, size - (size_t)n, "  %s/s", rate);
-		}
+		if (secs > 0.2)
+			snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), "  %s/s",
+				 fmt_size(rate, sizeof(rate), (double)(r->done - r->d0) / secs));
 	}
-	/* a wrapped line would break the redraw */
+	/* the bar takes what the terminal has left: a wrapped line would
+	   break the redraw */
+	room = p->width - 1 - n - (int)strlen(tail) - 3;
+	if (room > BAR)
+		room = BAR;
+	if (r->total > 0 && room >= 10) {
+		fill = (int)(r->done * room / r->total);
+		if (fill > room)
+			fill = room;
+		memset(bar, ' ', (size_t)room);
+		memset(bar, '=', (size_t)fill);
+		if (fill < room)
+			bar[fill] = '>';
+		bar[room] = '\0';
+		n += snprintf(out + n, size - (size_t)n, " [%s]", bar);
+	}
+	if ((size_t)n < size)
+		snprintf(out + n, size - (size_t)n, "%s", tail);
 	if (p->tty && strlen(out) >= (size_t)p->width)
 		out[p->width - 1] = '\0';
 }
