@@ -432,7 +432,7 @@ static int dl_finished(struct dl *d, CURLcode rc)
 			return dl_start_transfer(d, &e) < 0 ? dl_fail(d, &e) : 0;
 		}
 	}
-	if (status == 401 && !d->reauthed) {
+	if (status == 401 && !d->reauthed && reg_same_origin(d->url, reg_base(p->c))) {
 		struct curl_header *hd;
 		d->reauthed = 1;
 		if (curl_easy_header(d->h, "WWW-Authenticate", 0, CURLH_HEADER, -1, &hd) == CURLHE_OK &&

@@ -211,11 +211,26 @@ reg_wait 127.0.0.1 "$PP"
 fresh2
 tug2 pull -q "$R/tug/bb:1" >/dev/null 2>&1
 before=$(store_state "$R2")
-# started directly, so that $! is tug itself
+partial_over() { [ "$(stat -c %s "$R2/tmp/pull/$BD.part" 2>/dev/null || echo 0)" -gt "$1" ]; }
+# Ctrl-C: a clean stop (started directly, so that $! is tug itself)
+"$TUG" --root "$R2" --runroot "$T_DIR/run2" pull -q "127.0.0.1:$PP/tug/big:1" >/dev/null 2>"$T_DIR/int.err" &
+PULL=$!
+if wait_for 30 partial_over 1000000; then
+	kill -INT "$PULL"
+	wait "$PULL"
+	rc=$?
+	check "Ctrl-C stops a pull with an error" test $rc -ne 0
+	check_grep "Ctrl-C says the pull was canceled" "canceled" "$(cat "$T_DIR/int.err")"
+	check_eq "a canceled pull leaves the store as it was" "$(store_state "$R2")" "$before"
+	check "a canceled pull keeps its partial layer, unlocked" flock -n "$R2/tmp/pull/$BD.part" true
+else
+	not_ok "a pull through the slow proxy starts writing its layer"
+	kill "$PULL" 2>/dev/null
+fi
+# kill -9 midway
 "$TUG" --root "$R2" --runroot "$T_DIR/run2" pull -q "127.0.0.1:$PP/tug/big:1" >/dev/null 2>&1 &
 PULL=$!
-partial_big() { [ "$(stat -c %s "$R2/tmp/pull/$BD.part" 2>/dev/null || echo 0)" -gt 4000000 ]; }
-if wait_for 30 partial_big; then
+if wait_for 30 partial_over 4000000; then
 	kill -9 "$PULL"
 	wait "$PULL" 2>/dev/null
 	check_eq "a pull killed midway leaves the store as it was" "$(store_state "$R2")" "$before"
@@ -231,6 +246,18 @@ if wait_for 30 partial_big; then
 else
 	not_ok "a pull through the slow proxy starts writing its layer"
 fi
+
+# two pulls of one image at once: both succeed, the image is stored once
+fresh2
+"$TUG" --root "$R2" --runroot "$T_DIR/run2" pull -q "$R/tug/big:1" >/dev/null 2>"$T_DIR/c1.err" &
+C1=$!
+"$TUG" --root "$R2" --runroot "$T_DIR/run2" pull -q "$R/tug/big:1" >/dev/null 2>"$T_DIR/c2.err" &
+C2=$!
+wait "$C1"; r1=$?
+wait "$C2"; r2=$?
+check "two concurrent pulls of one image both succeed" test $r1 -eq 0 -a $r2 -eq 0
+check_eq "and the image is stored once" "$(tug2 images | grep -c "tug/big")" 1
+check "and no partial file is left" test -z "$(ls "$R2/tmp/pull" 2>/dev/null)"
 
 # chunked upload (the big layer is larger than one chunk) round trip
 check_eq "a chunked push pulls back with the same id" "$(img_id tug2 image inspect "$R/tug/big:1")" \
@@ -302,6 +329,24 @@ assert any(r["auth"] and "repository:tug/bb:pull,push" in r["query"].get("scope"
 	tug logout "$K" >/dev/null
 else
 	skip "token auth" "openssl is not installed"
+fi
+
+# ---- a TLS registry with a self-signed certificate ----
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T_DIR/tls.key" -out "$T_DIR/tls.crt" -days 1 \
+		-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+	P4=$(port)
+	start_registry tls "$P4" "  tls:
+    certificate: $T_DIR/tls.crt
+    key: $T_DIR/tls.key"
+	tug push -q bb "127.0.0.1:$P4/tug/bb:1" >/dev/null 2>&1
+	fresh2
+	out=$(tug2 pull "127.0.0.1:$P4/tug/bb:1" 2>&1)
+	check_grep "a loopback TLS registry is used over https, with a warning that its certificate is not verified" \
+		"^warning: 127.0.0.1:$P4: TLS certificate not verified" "$out"
+	check_grep "and the pull succeeds" "^Status: Downloaded newer image" "$out"
+else
+	skip "a loopback TLS registry is used over https" "openssl is not installed"
 fi
 
 # ---- redirects: the Authorization stays with the registry ----
