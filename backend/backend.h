@@ -222,9 +222,8 @@ typedef void (*tug_progress_cb)(void *ctx, const char *id, const char *what,
  * "Digest: sha256:...", "Status: Downloaded newer image for busybox:latest",
  * "warning: ..."), done = total = -1. With id set (the 12-hex short digest
  * of a layer or config blob), `what` is that blob's state - pull:
- * "Pulling fs layer", "Waiting", "Downloading", "Resuming", "Verifying
- * Checksum", "Download complete", "Extracting", "Pull complete",
- * "Already exists"; push: "Preparing", "Waiting", "Pushing", "Pushed",
+ * "Pulling fs layer", "Waiting", "Downloading", "Resuming", "Download
+ * complete", "Extracting", "Pull complete", "Already exists"; push: "Preparing", "Waiting", "Pushing", "Pushed",
  * "Layer already exists", "Mounted from REPO" - and done/total are bytes
  * for "Downloading", "Resuming", "Extracting" and "Pushing" (total -1 when
  * unknown), -1 otherwise. Events come from the calling thread only, one

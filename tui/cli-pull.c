@@ -12,6 +12,10 @@
 #include <string.h>
 
 #define HELP_ONLY(r) ((r) > 0 ? 0 : 125)
+#define TLS_HELP "Require HTTPS with a verified certificate; false allows plain HTTP or " \
+	"unverified TLS for this registry, with a warning (loopback registries and those listed " \
+	"as \"insecure HOST[:PORT]\" in /etc/tug/registries.conf or ~/.config/tug/registries.conf " \
+	"are allowed already)"
 
 static volatile int canceled;
 
@@ -56,7 +60,7 @@ int cmd_pull(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {
 		{ 'q', "quiet", OPT_BOOL, &quiet, NULL, "Print only the image's name" },
 		{ 0, "platform", OPT_STR, &platform, "OS/ARCH[/VARIANT]", "Pull this platform's image from an index (default: this machine's)" },
-		{ 0, "tls-verify", OPT_BOOL, &tls_verify, NULL, "Require HTTPS with a verified certificate (--tls-verify=false allows HTTP; with a warning)" },
+		{ 0, "tls-verify", OPT_BOOL, &tls_verify, NULL, TLS_HELP },
 		{ 0, "creds", OPT_STR, &creds, "USER:PASS", "Credentials for this pull instead of the stored ones" },
 		{ 0, NULL, 0, NULL, NULL, NULL },
 	};
@@ -106,7 +110,7 @@ int cmd_push(struct cli *c, int argc, char **argv)
 	const char *creds = NULL;
 	const struct cli_opt opts[] = {
 		{ 'q', "quiet", OPT_BOOL, &quiet, NULL, "Print nothing but errors" },
-		{ 0, "tls-verify", OPT_BOOL, &tls_verify, NULL, "Require HTTPS with a verified certificate (--tls-verify=false allows HTTP; with a warning)" },
+		{ 0, "tls-verify", OPT_BOOL, &tls_verify, NULL, TLS_HELP },
 		{ 0, "creds", OPT_STR, &creds, "USER:PASS", "Credentials for this push instead of the stored ones" },
 		{ 0, NULL, 0, NULL, NULL, NULL },
 	};
