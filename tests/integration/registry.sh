@@ -31,6 +31,7 @@ R2=$T_DIR/root2
 # a second store: what another machine pulling the image would have
 tug2() { "$TUG" --root "$R2" --runroot "$T_DIR/run2" "$@"; }
 fresh2() { rm -rf "$R2" "$T_DIR/run2"; }
+quiet() { "$@" >/dev/null 2>&1; }
 py() { "$PY" -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 port() { reg_port; }
 img_id() { "$@" 2>/dev/null | py 'j[0]["Id"]'; }
@@ -284,7 +285,7 @@ if command -v htpasswd >/dev/null; then
 		"$(py "j['auths']['$B']['auth']" <"$DOCKER_CONFIG/config.json")" "$(printf alice:secret | base64)"
 	tug push -q bb "$B/tug/bb:1" >/dev/null 2>&1
 	fresh2
-	check "push and pull with Basic auth" tug2 pull -q "$B/tug/bb:1" >/dev/null
+	check "push and pull with Basic auth" quiet tug2 pull -q "$B/tug/bb:1"
 	check_eq "logout" "$(tug logout "$B")" "Removing login credentials for $B"
 	fresh2
 	out=$(tug2 pull "$B/tug/bb:1" 2>&1)
@@ -324,7 +325,7 @@ assert any(r["auth"] and "repository:tug/bb:pull,push" in r["query"].get("scope"
            r["query"].get("service") == ["tug-registry"] and r["query"].get("account") == ["bob"] for r in rows)
 ' "$T_DIR/token.log"
 	fresh2
-	check "pull with a bearer token" tug2 pull -q "$K/tug/bb:1" >/dev/null
+	check "pull with a bearer token" quiet tug2 pull -q "$K/tug/bb:1"
 	check_eq "the token registry's image has the same id" "$(img_id tug2 image inspect "$K/tug/bb:1")" "$BB"
 	tug logout "$K" >/dev/null
 else
