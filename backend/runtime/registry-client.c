@@ -35,6 +35,7 @@ struct reg_client {
 		size_t n;
 	} scopes;
 	CURL *h;
+	CURLcode last_rc;          /* of the last transport failure */
 };
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -283,6 +284,7 @@ static char *www_authenticate(CURL *h)
 static int transport_error(struct reg_client *c, CURLcode rc, const char *method,
 			   const char *url, struct tug_err *err)
 {
+	c->last_rc = rc;
 	if (rc == CURLE_ABORTED_BY_CALLBACK && reg_canceled(c))
 		return tug_errf(err, TUG_E_GENERIC, "canceled");
 	return tug_errf(err, TUG_E_GENERIC, "%s %s: %s", method, url, curl_easy_strerror(rc));
@@ -573,9 +575,14 @@ static int open_probe(struct reg_client *c, int insecure, const char *why, struc
 		if (reg_canceled(c))
 			goto out;
 		if (!insecure) {
-			tug_errf(err, first.code, "%s: %s (a registry serving plain HTTP or a self-signed "
-				 "certificate needs --tls-verify=false or an \"insecure %s\" line in "
-				 "registries.conf)", c->domain, first.msg, c->domain);
+			int tls = c->last_rc == CURLE_SSL_CONNECT_ERROR ||
+				  c->last_rc == CURLE_PEER_FAILED_VERIFICATION ||
+				  c->last_rc == CURLE_SSL_CERTPROBLEM || c->last_rc == CURLE_SSL_CIPHER ||
+				  c->last_rc == CURLE_SSL_CACERT_BADFILE;
+			tug_errf(err, first.code, "%s: %s%s%s%s", c->domain, first.msg,
+				 tls ? " (a registry serving plain HTTP or a self-signed certificate needs "
+				 "--tls-verify=false or an \"insecure " : "", tls ? c->domain : "",
+				 tls ? "\" line in registries.conf)" : "");
 			goto out;
 		}
 		/* an insecure registry may speak plain HTTP */
