@@ -91,8 +91,7 @@ char *reg_url(const struct reg_client *c, const char *url)
 	return out;
 }
 
-/* location resolved against the URL it came from (malloc'd), or NULL */
-static char *resolve(const char *from, const char *location)
+char *reg_resolve_url(const char *from, const char *location)
 {
 	CURLU *u = curl_url();
 	char *s = NULL, *out = NULL;
@@ -363,7 +362,7 @@ static int perform(struct reg_client *c, const struct reg_req *rq, const char *u
 	{
 		char *loc = header_value(c->h, "Location");
 		if (loc) {
-			resp->location = resolve(url, loc);
+			resp->location = reg_resolve_url(url, loc);
 			free(loc);
 		}
 	}

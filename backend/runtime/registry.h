@@ -161,6 +161,9 @@ char *reg_url(const struct reg_client *c, const char *url);
  * (may be NULL) is appended. The caller frees the list. */
 struct curl_slist *reg_headers(const struct reg_client *c, const char *url,
 			       struct curl_slist *extra);
+/* location (absolute or relative) resolved against the URL it came
+ * from, malloc'd; NULL when either does not parse. */
+char *reg_resolve_url(const char *from, const char *location);
 /* Do two absolute URLs share scheme, host and port? */
 int reg_same_origin(const char *a, const char *b);
 /* Apply the client's TLS, timeout and cancellation settings to a fresh
