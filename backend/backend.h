@@ -108,6 +108,8 @@ struct tug_action_opts {
 	int replicas;
 };
 
+struct tug_registry_opts;
+
 /* What `tug create`/`run` ask of a driver that runs containers. */
 struct tug_mount {
 	char *type;      /* "bind", "volume", "tmpfs" */
@@ -149,6 +151,13 @@ struct tug_create_opts {
 	char **dns_search;     /* --dns-search */
 	char **dns_options;    /* --dns-option */
 	char **extra_hosts;    /* --add-host NAME:IP lines for /etc/hosts */
+	/* A missing image is pulled first (docker's run/create): pull is
+	   "missing" (NULL, the default), "always" or "never"; pull_opts gives
+	   the pull its progress callback, TLS and platform choices (NULL =
+	   defaults, no progress). The first event of an implicit pull is the
+	   message "Unable to find image 'REF' locally". */
+	const char *pull;
+	const struct tug_registry_opts *pull_opts;
 };
 
 /* tug network create. */
@@ -286,6 +295,35 @@ struct tug_watch {
 typedef void (*tug_progress_cb)(void *ctx, const char *id, const char *what,
 				int64_t done, int64_t total);
 
+/* Registry operations (pull, push, login).
+ *
+ * Progress events, as docker's pull/push output: with id NULL, `what` is
+ * a line to show as it is ("latest: Pulling from library/busybox",
+ * "Digest: sha256:...", "Status: Downloaded newer image for busybox:latest",
+ * "warning: ..."), done = total = -1. With id set (the 12-hex short digest
+ * of a layer or config blob), `what` is that blob's state - pull:
+ * "Pulling fs layer", "Waiting", "Downloading", "Resuming", "Download
+ * complete", "Extracting", "Pull complete", "Already exists"; push: "Preparing", "Waiting", "Pushing", "Pushed",
+ * "Layer already exists", "Mounted from REPO" - and done/total are bytes
+ * for "Downloading", "Resuming", "Extracting" and "Pushing" (total -1 when
+ * unknown), -1 otherwise. Events come from the calling thread only, one
+ * at a time; "Downloading" and "Extracting" at most every 100 ms per blob.
+ *
+ * The operation runs in the calling thread until it ends (the console
+ * calls it from a worker thread); setting *cancel non-zero from another
+ * thread stops it within about 100 ms with the error "canceled", leaving
+ * the store as it was. */
+struct tug_registry_opts {
+	int insecure;             /* --tls-verify=false: plain HTTP or unverified
+				     TLS allowed for this registry (with a warning) */
+	const char *platform;     /* pull: "os/arch[/variant]"; NULL = this machine */
+	const char *username;     /* NULL = the stored credentials (tug login) */
+	const char *password;
+	tug_progress_cb progress; /* NULL = no events */
+	void *ctx;
+	const volatile int *cancel;
+};
+
 struct tug_endpoint;
 
 struct backend_ops {
@@ -386,6 +424,29 @@ struct backend_ops {
 	int (*watch)(struct tug_endpoint *ep, enum tug_kind kind,
 		     const struct tug_list_opts *opts, struct tug_watch **out,
 		     struct tug_err *err);
+
+	/* Pull `ref` ([registry/]name[:tag][@digest]) from its registry: the
+	 * manifest for the platform, every blob verified, layers unpacked;
+	 * names it ref (and repo@digest). Writes the image id ("sha256:..",
+	 * 72 bytes). A pull that fails or is interrupted leaves nothing
+	 * visible; partly downloaded layers are resumed by the next pull. */
+	int (*image_pull)(struct tug_endpoint *ep, const char *ref,
+			  const struct tug_registry_opts *o, char *id_out,
+			  struct tug_err *err);
+	/* Push local image `ref` to `dest` (NULL = ref, which must then name
+	 * the registry and repository). Writes the manifest digest (72 bytes). */
+	int (*image_push)(struct tug_endpoint *ep, const char *ref, const char *dest,
+			  const struct tug_registry_opts *o, char *digest_out,
+			  struct tug_err *err);
+	/* Check o->username/o->password against `registry` ("" or NULL =
+	 * docker.io) and store them for later pulls and pushes (docker's
+	 * config.json, mode 0600). */
+	int (*registry_login)(struct tug_endpoint *ep, const char *registry,
+			      const struct tug_registry_opts *o, struct tug_err *err);
+	/* Forget the credentials of `registry`; TUG_E_NOTFOUND when there
+	 * were none. */
+	int (*registry_logout)(struct tug_endpoint *ep, const char *registry,
+			       struct tug_err *err);
 };
 
 struct tug_endpoint {
@@ -519,6 +580,31 @@ static inline int backend_image_prune(struct tug_endpoint *ep, int all,
 	if (ep->readonly)
 		return backend_refuse_readonly(ep, "image prune", err);
 	return BACKEND_CALL(ep, image_prune, err, all, removed, ctx, reclaimed, err);
+}
+static inline int backend_image_pull(struct tug_endpoint *ep, const char *ref,
+				     const struct tug_registry_opts *o, char *id_out,
+				     struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "pull", err);
+	return BACKEND_CALL(ep, image_pull, err, ref, o, id_out, err);
+}
+static inline int backend_image_push(struct tug_endpoint *ep, const char *ref,
+				     const char *dest, const struct tug_registry_opts *o,
+				     char *digest_out, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, image_push, err, ref, dest, o, digest_out, err);
+}
+static inline int backend_registry_login(struct tug_endpoint *ep, const char *registry,
+					 const struct tug_registry_opts *o,
+					 struct tug_err *err)
+{
+	return BACKEND_CALL(ep, registry_login, err, registry, o, err);
+}
+static inline int backend_registry_logout(struct tug_endpoint *ep, const char *registry,
+					  struct tug_err *err)
+{
+	return BACKEND_CALL(ep, registry_logout, err, registry, err);
 }
 static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
 {

@@ -250,7 +250,7 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 					"range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
 					ncpu, ncpu);
 	}
-	if (rt_image_get(rt, o->image, &img, err) < 0)
+	if (rt_img_get_pull(rt, o, &img, err) < 0)
 		return -1;
 	img_cfg = json_object_get(img.config, "config");
 

@@ -200,6 +200,29 @@ static int d_obj_prune(struct tug_endpoint *ep, enum tug_kind k,
 	return tug_errf(err, TUG_E_UNSUPPORTED, "prune of %ss is not supported by the local runtime",
 			tug_kind_name(k));}
 
+static int d_pull(struct tug_endpoint *ep, const char *ref, const struct tug_registry_opts *o,
+		  char *id, struct tug_err *err)
+{
+	return rt_img_pull(RT(ep), ref, o, id, err);
+}
+
+static int d_push(struct tug_endpoint *ep, const char *ref, const char *dest,
+		  const struct tug_registry_opts *o, char *digest, struct tug_err *err)
+{
+	return rt_img_push(RT(ep), ref, dest, o, digest, err);
+}
+
+static int d_login(struct tug_endpoint *ep, const char *registry, const struct tug_registry_opts *o,
+		   struct tug_err *err)
+{
+	return rt_reg_login(RT(ep), registry, o, err);
+}
+
+static int d_logout(struct tug_endpoint *ep, const char *registry, struct tug_err *err)
+{
+	return rt_reg_logout(RT(ep), registry, err);
+}
+
 static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
 	struct rt *rt = RT(ep);
@@ -253,6 +276,10 @@ static const struct backend_ops runtime_ops = {
 	.network_disconnect = d_net_disconnect,
 	.volume_create = d_vol_create,
 	.prune = d_obj_prune,
+	.image_pull = d_pull,
+	.image_push = d_push,
+	.registry_login = d_login,
+	.registry_logout = d_logout,
 };
 
 int backend_open_runtime(const char *root, const char *runroot, struct tug_endpoint **out,
