@@ -1,0 +1,252 @@
+/* build.h - internals of `tug build` shared by the build-*.c files: the
+ * Dockerfile parser, variable substitution, .dockerignore matching, the
+ * build context, the filesystem steps (COPY/ADD/WORKDIR) and RUN, turning
+ * an overlay upper directory into a layer, and the build cache.
+ *
+ * The pure parts (parse, expand, ignore) do no I/O and are unit tested on
+ * their own; build.c drives them over the stages of a Dockerfile.
+ */
+#ifndef TUG_BUILD_H
+#define TUG_BUILD_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include "backend.h"
+#include "runtime/rt.h"
+#include "util/digest.h"
+#include "util/err.h"
+
+/* ---- build-parse.c: the Dockerfile ---- */
+
+struct df_flag {
+	char *name;            /* "from" for --from=x */
+	char *value;           /* "x"; NULL for a bare --flag */
+};
+
+/* A heredoc attached to an instruction (RUN <<EOF, COPY <<EOF /dst). */
+struct df_heredoc {
+	char *name;            /* the delimiter word, "EOF" */
+	char *content;         /* the lines up to the delimiter, each ending in \n */
+	int expand;            /* delimiter unquoted: $VAR expanded (COPY) */
+	int chomp;             /* <<-EOF: leading tabs removed */
+};
+
+struct df_instr {
+	int line;              /* 1-based line of the keyword */
+	char *keyword;         /* as written: "RUN", "copy" */
+	char *cmd;             /* lowercase: "run" */
+	char *text;            /* everything after the keyword, continuation lines
+				  joined, trimmed: what history and messages show */
+	struct df_flag *flags; /* leading --name[=value] (FROM RUN COPY ADD HEALTHCHECK) */
+	size_t nflags;
+	char *rest;            /* the arguments after the flags, trimmed */
+	char **json;           /* exec form: the JSON array's strings, NULL-terminated;
+				  NULL for the shell form */
+	struct df_heredoc *heredocs;
+	size_t nheredocs;
+};
+
+struct dockerfile {
+	char *name;            /* for messages: "Dockerfile" */
+	char escape;           /* '\\' or '`' (the escape directive) */
+	struct df_instr *ins;
+	size_t n;
+};
+
+/* Parse a Dockerfile: parser directives (escape, syntax and check are
+ * known; syntax and check are accepted and ignored), comments, line
+ * continuations, exec/shell forms, flags and heredocs. Errors name the
+ * line: "Dockerfile:7: unknown instruction: RUNN". */
+int df_parse(const char *name, const char *text, size_t len, struct dockerfile *out,
+	     struct tug_err *err);
+void df_release(struct dockerfile *df);
+/* Parse one instruction line (an ONBUILD trigger); line is for messages. */
+int df_parse_one(const char *name, int line, char escape, const char *text,
+		 struct df_instr *out, struct tug_err *err);
+void df_instr_release(struct df_instr *in);
+/* The value of flag `name` (NULL when absent; "" for a bare flag). */
+const char *df_flag(const struct df_instr *in, const char *name);
+/* Split raw text into words on unquoted whitespace, keeping quotes and
+ * escapes in the words (ENV/LABEL name=value pairs). */
+char **df_split_raw(const char *s, char escape);
+void df_strv_free(char **v);
+
+/* ---- build-expand.c: ${VAR} substitution ---- */
+
+/* The value of a variable, NULL when unset. */
+typedef const char *(*bx_lookup_fn)(void *ctx, const char *name);
+
+struct bx {
+	char escape;
+	bx_lookup_fn lookup;
+	void *ctx;
+};
+
+/* Expand $VAR, ${VAR}, ${VAR:-w}, ${VAR-w}, ${VAR:+w}, ${VAR+w},
+ * ${VAR:?msg}, ${VAR?msg}; remove quotes ('..' literal, "..." expanding)
+ * and escapes, as the Dockerfile frontend's ProcessWord does. *out is
+ * malloc'd. Fails on an unterminated quote or ${, a bad modifier, or a
+ * ${VAR?msg} whose variable is unset. */
+int bx_word(const struct bx *x, const char *in, char **out, struct tug_err *err);
+/* The same over whitespace-separated words (quotes keep a word together);
+ * *out is a NULL-terminated malloc'd array. */
+int bx_words(const struct bx *x, const char *in, char ***out, struct tug_err *err);
+
+/* ---- build-ignore.c: .dockerignore ---- */
+
+struct ignore_pat {
+	char *pat;             /* cleaned, no leading '/' */
+	int neg;               /* "!pattern": re-include */
+};
+
+struct ignore {
+	struct ignore_pat *v;
+	size_t n;
+	int has_neg;
+};
+
+/* Parse .dockerignore text: one pattern a line, '#' comments, blank
+ * lines, '!' exceptions; patterns cleaned as paths. Fails on a malformed
+ * character class. */
+int ignore_parse(const char *text, size_t len, struct ignore *out, struct tug_err *err);
+/* Add one pattern (COPY --exclude). */
+int ignore_add(struct ignore *ig, const char *pattern, struct tug_err *err);
+/* Is the context-relative path (cleaned, no leading "./") excluded? A
+ * pattern matches a path or any of its parent directories; the last
+ * matching pattern decides; '*' and '?' stop at '/', '**' crosses it. */
+int ignore_match(const struct ignore *ig, const char *path);
+/* Could a path under directory `dir` be re-included by an exception? */
+int ignore_may_include_under(const struct ignore *ig, const char *dir);
+void ignore_release(struct ignore *ig);
+/* One glob, as .dockerignore and COPY sources use it. */
+int ignore_glob(const char *pattern, const char *path);
+
+/* ---- build-context.c: source trees (the context, a stage, an image) ---- */
+
+/* A tree COPY reads from: a directory opened O_PATH, every path resolved
+ * inside it (symlinks cannot leave it), minus what `ig` excludes. */
+struct bsrc {
+	int fd;                     /* O_PATH|O_DIRECTORY root */
+	const struct ignore *ig;    /* NULL = nothing excluded */
+	int keep_owner;             /* copies keep uid/gid (stages, images, ADD tars) */
+};
+
+/* openat2(RESOLVE_IN_ROOT) of a path inside root. -1 with errno. */
+int bfs_open_in(int root, const char *path, int flags, mode_t mode);
+/* Clean a source path relative to the root ("/a/./b/" -> "a/b", "" for
+ * the root itself); fails on ".." above the root. */
+int bsrc_clean(const char *in, char *out, size_t size, struct tug_err *err);
+/* The paths a COPY source names: the path itself, or every match of its
+ * glob ('*', '?', '[..]' per component), excluded paths left out; sorted.
+ * Fails when nothing matches. */
+int bsrc_expand(const struct bsrc *s, const char *pattern, char ***out, size_t *n,
+		struct tug_err *err);
+/* Feed the content of path (and, for a directory, everything under it
+ * that is not excluded) into d: names, types, permission bits, sizes,
+ * file contents and link targets. That is COPY's cache key. */
+int bsrc_hash(const struct bsrc *s, const char *path, struct digest_ctx *d, struct tug_err *err);
+
+/* ---- build-copy.c: filesystem steps inside an overlay ---- */
+
+/* The filesystem of a step: lower layer directories (base first) under
+ * an upper directory that collects the changes. */
+struct bfs_view {
+	const char *root;       /* rt->root: lower paths under it are made relative */
+	const char **lower;     /* absolute diff dirs, base first */
+	size_t nlower;
+	const char *upper, *work, *merged;
+};
+
+/* A tree mounted read-only for COPY --from. */
+struct bfs_srcview {
+	const char **lower;     /* base first; 0 = empty tree */
+	size_t nlower;
+	const char *mnt;        /* an empty directory to mount on */
+	const char *plain;      /* or: a host directory used as it is (context, ADD tar) */
+	const struct ignore *ig;
+	int keep_owner;
+};
+
+struct bcopy {
+	struct bfs_srcview *src;    /* one per source */
+	char **paths;               /* source path (or glob) per source */
+	size_t n;
+	const char *dest;           /* absolute, trailing '/' kept */
+	const char *chown;          /* "user[:group]" or NULL */
+	int chmod;                  /* -1 = keep */
+	int is_add;                 /* messages say ADD */
+	const char *mkdir;          /* WORKDIR: only create this directory */
+};
+
+/* Run a COPY/ADD/WORKDIR in a child with a private mount namespace: the
+ * view's overlay is mounted on view->merged, sources are mounted, the
+ * files are copied (docker's rules for directories, trailing slashes,
+ * owners, modes and times). The changes land in view->upper. */
+int bfs_copy(const struct bfs_view *view, const struct bcopy *c, struct tug_err *err);
+
+/* ---- build-diff.c: an upper directory as an OCI layer tar ---- */
+
+/* Write the overlay upper directory `upper` to fd as a tar in OCI layer
+ * form: overlay whiteouts (0/0 character devices) become ".wh.NAME",
+ * opaque directories (trusted.overlay.opaque=y) get ".wh..wh..opq",
+ * other trusted.overlay.* attributes are dropped, hard links kept.
+ * *entries = how many entries it wrote (0: the step changed nothing). */
+int build_diff_tar(const char *upper, int fd, long *entries, struct tug_err *err);
+
+/* ---- build-run.c: RUN in a container of the runtime ---- */
+
+struct brun {
+	char **argv;            /* the command (shell already prepended) */
+	char **env;             /* KEY=VALUE: image env + build args */
+	const char *user, *workdir;
+	const char **lower;     /* the stage's layer dirs, base first */
+	size_t nlower;
+	const char *network;    /* "none" or "host" */
+	int out_fd;             /* output; -1 = discarded */
+	volatile int *cancel;
+	const char *scratch;    /* a private directory for the init layer */
+};
+
+/* Create a container over the layers, run argv attached, and leave its
+ * upper directory path in upper (the container is kept until
+ * brun_finish). *code = the command's exit status. */
+int brun_start(struct rt *rt, const struct brun *r, char *ctr_id, int *code,
+	       struct tug_err *err);
+/* The container's upper directory. */
+char *brun_upper(const struct rt *rt, const char *ctr_id, char *buf, size_t size);
+/* Remove the build container. */
+void brun_finish(struct rt *rt, const char *ctr_id);
+
+/* ---- build-cache.c ---- */
+
+/* Cache entries: root/cache/build/<key-hex>.json, one per step, holding
+ * the step's result: when it was made and its layer (none for steps that
+ * only change the config). */
+struct bcache_layer {
+	char chain[DIGEST_STR_LEN + 1];
+	char diff_id[DIGEST_STR_LEN + 1];
+	char blob[DIGEST_STR_LEN + 1];
+	int64_t blob_size;
+	char media_type[96];
+};
+
+struct bcache_entry {
+	char created[64];       /* RFC 3339 */
+	int has_layer;
+	struct bcache_layer layer;
+};
+
+/* Look key up: 1 = hit (the entry's layer is still in the store), 0 = miss. */
+int bcache_get(const struct rt *rt, const char *key, struct bcache_entry *e);
+int bcache_put(const struct rt *rt, const char *key, const struct bcache_entry *e,
+	       struct tug_err *err);
+/* Call pin(ctx, chain, blob) for every layer the cache refers to, so that
+ * image garbage collection keeps them. */
+void build_cache_pins(const struct rt *rt, void (*pin)(void *ctx, const char *chain,
+						       const char *blob), void *ctx);
+/* Drop every cache entry; *n = how many. */
+int build_cache_clear(const struct rt *rt, long *n, struct tug_err *err);
+
+#endif
