@@ -92,6 +92,9 @@ int cmd_tag(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_image(struct cli *c, int argc, char **argv);
 
+int cmd_build(struct cli *c, int argc, char **argv);
+int cmd_builder(struct cli *c, int argc, char **argv);
+
 int cmd_system(struct cli *c, int argc, char **argv);
 int cmd_kube(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);

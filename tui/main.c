@@ -40,6 +40,8 @@ static const struct cli_cmd commands[] = {
 	{ "tag", cmd_tag, "Add a name to an image" },
 	{ "rmi", cmd_rmi, "Remove images" },
 	{ "image", cmd_image, "Manage images (ls, rm, inspect, ...)" },
+	{ "build", cmd_build, "Build an image from a Dockerfile" },
+	{ "builder", cmd_builder, "Manage the build cache (prune)" },
 	{ "kube", cmd_kube, "Kubernetes clusters: get, logs, scale, delete, contexts" },
 	{ "system", cmd_system, "Manage tug's state (reset, info, df)" },
 	{ "version", cmd_version, "Show the version" },

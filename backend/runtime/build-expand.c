@@ -240,3 +240,28 @@ int bx_words(const struct bx *x, const char *in, char ***out, struct tug_err *er
 	*out = v;
 	return 0;
 }
+
+int bx_heredoc(const struct bx *x, const char *in, char **out, struct tug_err *err)
+{
+	struct lx l = { x, in, 0, strlen(in), err, 0 };
+	struct sbuf b = SBUF_INIT;
+
+	/* a heredoc body: quotes are text; only \$ and \\ are escapes */
+	while (l.i < l.n) {
+		char c = in[l.i];
+		if (c == '\\' && l.i + 1 < l.n && (in[l.i + 1] == '$' || in[l.i + 1] == '\\')) {
+			sbuf_add(&b, &in[l.i + 1], 1);
+			l.i += 2;
+		} else if (c == '$') {
+			if (expand_var(&l, &b) < 0) {
+				sbuf_release(&b);
+				return -1;
+			}
+		} else {
+			sbuf_add(&b, &c, 1);
+			l.i++;
+		}
+	}
+	*out = sbuf_detach(&b);
+	return 0;
+}

@@ -94,6 +94,9 @@ int bx_word(const struct bx *x, const char *in, char **out, struct tug_err *err)
  * *out is a NULL-terminated malloc'd array. */
 int bx_words(const struct bx *x, const char *in, char ***out, struct tug_err *err);
 
+/* A heredoc body: $VAR and ${VAR...} expanded, quotes left as text. */
+int bx_heredoc(const struct bx *x, const char *in, char **out, struct tug_err *err);
+
 /* ---- build-ignore.c: .dockerignore ---- */
 
 struct ignore_pat {
@@ -167,6 +170,7 @@ struct bfs_srcview {
 	const char *plain;      /* or: a host directory used as it is (context, ADD tar) */
 	const struct ignore *ig;
 	int keep_owner;
+	int literal;            /* the path is a name, not a glob */
 };
 
 struct bcopy {
@@ -248,5 +252,102 @@ void build_cache_pins(const struct rt *rt, void (*pin)(void *ctx, const char *ch
 						       const char *blob), void *ctx);
 /* Drop every cache entry; *n = how many. */
 int build_cache_clear(const struct rt *rt, long *n, struct tug_err *err);
+
+/* ---- build.c / build-steps.c: the driver ---- */
+
+/* A variable of the build: an ARG with its value (NULL: declared, unset). */
+struct bvar {
+	char *name;
+	char *value;
+};
+
+struct bvars {
+	struct bvar *v;
+	size_t n;
+};
+
+/* A layer of the image being built. */
+struct blayer {
+	char chain[DIGEST_STR_LEN + 1];
+	char diff_id[DIGEST_STR_LEN + 1];
+	char blob[DIGEST_STR_LEN + 1];
+	int64_t blob_size;
+	char media_type[96];
+};
+
+/* A stage: its instructions and, once built, its image. */
+struct bstage {
+	char *name;                 /* "AS name", lowercased; NULL */
+	size_t first, end;          /* its instructions [first, end): FROM first */
+	int needed;                 /* the target depends on it */
+	int built;
+	json_t *cfg;                /* the OCI image config as built so far */
+	struct blayer *layers;
+	size_t nlayers;
+	char key[DIGEST_STR_LEN + 1];   /* cache key of its last step */
+};
+
+struct build {
+	struct rt *rt;
+	const struct tug_build_opts *o;
+	struct dockerfile df;
+	struct bstage *stages;
+	size_t nstages;
+	struct bvars meta;          /* ARGs before the first FROM */
+	struct bvars bargs;         /* --build-arg */
+	char **used;                /* build args something consumed */
+	size_t nused;
+	int ctx_fd;                 /* the context's root (O_PATH), -1 = none */
+	char ctx_dir[PATH_MAX];     /* and its path */
+	struct ignore ig;           /* its .dockerignore */
+	char work[PATH_MAX];        /* scratch directory of this build */
+	unsigned seq;
+	int step, nsteps;
+};
+
+/* The state of the stage being built, as the instructions change it. */
+struct sctx {
+	struct build *b;
+	struct bstage *st;
+	size_t index;               /* of st */
+	struct bvars args;          /* ARGs declared in this stage */
+	int cmd_set;                /* CMD given in this stage: ENTRYPOINT keeps it */
+	const struct df_instr *in;  /* the instruction being run */
+};
+
+/* Progress line (printf-style) through the build's callback. */
+void build_say(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A fresh scratch path under the build's work directory. */
+char *build_tmp(struct build *b, char *buf, size_t size);
+/* The value of a variable for substitution in the stage: ENV first, then
+ * the stage's ARGs. */
+const char *build_lookup(void *sctx, const char *name);
+/* bx for the stage's variables. */
+void build_bx(struct sctx *s, struct bx *x);
+/* Absolute paths of the stage's layer directories, base first (free
+ * the array and its strings with df_strv_free). */
+char **build_layer_dirs(struct build *b, const struct bstage *st);
+/* Record a step: look its key up (1 = cached: e filled), or 0. */
+int build_step_cached(struct sctx *s, const char *repr, char *key, struct bcache_entry *e);
+/* Finish a step: history entry, layer (e->has_layer), cache entry when it
+ * was not a hit, the stage's key. */
+int build_step_done(struct sctx *s, const char *key, struct bcache_entry *e, int hit,
+		    const char *created_by, struct tug_err *err);
+/* Turn a step's upper directory into a layer on top of the stage: fills
+ * e (has_layer 0 when the step changed nothing). */
+int build_commit_upper(struct sctx *s, const char *upper, const char *key,
+		       struct bcache_entry *e, struct tug_err *err);
+/* Mark a build argument as consumed. */
+void build_use_arg(struct build *b, const char *name);
+/* The --build-arg value of name, NULL when not given. */
+const char *build_arg(struct build *b, const char *name);
+/* Resolve --from / FROM names: a stage index (< limit) or -1. */
+int build_find_stage(struct build *b, const char *name, size_t limit);
+
+/* ARG in a stage: declare each name[=default] of rest. */
+int build_declare_args(struct sctx *s, const char *rest, struct tug_err *err);
+
+/* Run one instruction of a stage (build-steps.c). */
+int build_dispatch(struct sctx *s, struct tug_err *err);
 
 #endif
