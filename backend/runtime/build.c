@@ -671,6 +671,22 @@ static int run_triggers(struct sctx *s, struct tug_err *err)
 	return rc;
 }
 
+/* BuildKit's rule: an image without PATH gets the default one. */
+static void default_path(struct bstage *st)
+{
+	json_t *cc = json_object_get(st->cfg, "config"), *env;
+
+	if (env_get(cc, "PATH"))
+		return;
+	env = json_object_get(cc, "Env");
+	if (!json_is_array(env)) {
+		env = json_array();
+		json_object_set_new(cc, "Env", env);
+	}
+	json_array_append_new(env, json_string(
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
+}
+
 static int build_stage(struct build *b, size_t index, struct tug_err *err)
 {
 	struct bstage *st = &b->stages[index];
@@ -686,8 +702,10 @@ static int build_stage(struct build *b, size_t index, struct tug_err *err)
 		build_say(b, "STEP %d/%d: %s %s", b->step, b->nsteps, in->keyword, in->text);
 		if (k == st->first) {
 			rc = stage_from(&s, err);
-			if (rc == 0)
+			if (rc == 0) {
+				default_path(st);
 				rc = run_triggers(&s, err);
+			}
 		} else {
 			rc = build_dispatch(&s, err);
 		}
@@ -819,7 +837,11 @@ static int setup_context(struct build *b, char *dir, size_t size, struct tug_err
 		if (layer_read(&in, &out, err) < 0)
 			return tug_err_wrap(err, "read the build context from the archive");
 	} else if (b->o->context) {
-		snprintf(dir, size, "%s", b->o->context);
+		char real[PATH_MAX];
+		/* absolute: the copy steps run from another directory */
+		if (!realpath(b->o->context, real))
+			return tug_errno(err, "build context %s", b->o->context);
+		snprintf(dir, size, "%s", real);
 	} else {
 		return 0;
 	}
