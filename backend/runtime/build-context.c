@@ -77,31 +77,46 @@ static int cmp_strp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Sorted entry names of the directory at path inside root. */
-static char **list_dir(int root, const char *path, size_t *n)
+char **bfs_names(int dir)
 {
-	int fd = bfs_open_in(root, path, O_RDONLY | O_DIRECTORY, 0);
-	char **v = NULL;
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	char **v = xcalloc(1, sizeof(char *));
 	struct dirent *de;
-	DIR *d;
+	size_t n = 0;
 
-	*n = 0;
-	if (fd < 0)
-		return NULL;
-	d = fdopendir(fd);
 	if (!d) {
-		close(fd);
+		if (fd >= 0)
+			close(fd);
+		free(v);
 		return NULL;
 	}
 	while ((de = readdir(d))) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		v = xrealloc(v, (*n + 1) * sizeof(char *));
-		v[(*n)++] = xstrdup(de->d_name);
+		v = xrealloc(v, (n + 2) * sizeof(char *));
+		v[n++] = xstrdup(de->d_name);
+		v[n] = NULL;
 	}
 	closedir(d);
-	if (*n > 1)
-		qsort(v, *n, sizeof(char *), cmp_strp);
+	if (n > 1)
+		qsort(v, n, sizeof(char *), cmp_strp);
+	return v;
+}
+
+/* Sorted entry names of the directory at path inside root. */
+static char **list_dir(int root, const char *path, size_t *n)
+{
+	int fd = bfs_open_in(root, path, O_PATH | O_DIRECTORY, 0);
+	char **v;
+
+	*n = 0;
+	if (fd < 0)
+		return NULL;
+	v = bfs_names(fd);
+	close(fd);
+	while (v && v[*n])
+		(*n)++;
 	return v;
 }
 
@@ -224,6 +239,59 @@ static int hash_file(int fd, struct digest_ctx *d, const char *rel, struct tug_e
 	return 0;
 }
 
+int bsrc_children(const struct bsrc *s, int dir, const char *rel, bsrc_visit_fn fn, void *ctx,
+		  struct tug_err *err)
+{
+	char **names = bfs_names(dir);
+	int rc = 0;
+
+	if (!names)
+		return tug_errno(err, "read %s", rel[0] ? rel : ".");
+	for (size_t i = 0; names[i] && rc == 0; i++) {
+		char *crel = join(rel, names[i]);
+		struct stat st;
+		int fd = -1;
+
+		if (fstatat(dir, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = tug_errno(err, "stat %s", crel);
+		} else if (ignore_match(s->ig, crel) &&
+			   !(S_ISDIR(st.st_mode) && ignore_may_include_under(s->ig, crel))) {
+			/* excluded, and nothing under it can come back */
+		} else {
+			if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
+				fd = openat(dir, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				if (fd < 0)
+					rc = tug_errno(err, "open %s", crel);
+			}
+			if (rc == 0)
+				rc = fn(ctx, fd, dir, names[i], &st, crel);
+			if (fd >= 0)
+				close(fd);
+		}
+		free(crel);
+	}
+	df_strv_free(names);
+	return rc;
+}
+
+struct hctx {
+	const struct bsrc *s;
+	struct digest_ctx *d;
+	size_t top;             /* length of the COPY source's own path + '/' */
+	struct tug_err *err;
+};
+
+static int hash_node(const struct bsrc *s, int fd, int parent, const char *name,
+		     const struct stat *st, const char *rel, const char *shown,
+		     struct digest_ctx *d, struct tug_err *err);
+
+static int hash_child(void *ctx, int fd, int dir, const char *name, const struct stat *st,
+		      const char *rel)
+{
+	struct hctx *h = ctx;
+	return hash_node(h->s, fd, dir, name, st, rel, rel + h->top, h->d, h->err);
+}
+
 /* One node: its name relative to the COPY source, type, permissions,
  * size, and content or link target; a directory's children in name
  * order. fd is open O_RDONLY for files and directories; symlinks are
@@ -254,52 +322,11 @@ static int hash_node(const struct bsrc *s, int fd, int parent, const char *name,
 		return 0;
 	}
 	if (S_ISDIR(st->st_mode)) {
-		int dfd = dup(fd);
-		size_t n = 0;
-		char **names = NULL;
-		struct dirent *de;
-		DIR *dir = dfd >= 0 ? fdopendir(dfd) : NULL;
-		int rc = 0;
-
-		if (!dir) {
-			if (dfd >= 0)
-				close(dfd);
-			return tug_errno(err, "read %s", rel[0] ? rel : ".");
-		}
-		while ((de = readdir(dir))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			names = xrealloc(names, (n + 1) * sizeof(char *));
-			names[n++] = xstrdup(de->d_name);
-		}
-		if (n > 1)
-			qsort(names, n, sizeof(char *), cmp_strp);
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			char *crel = join(rel, names[i]), *cshown = join(shown, names[i]);
-			struct stat cst;
-			int cfd = -1;
-			if (fstatat(dirfd(dir), names[i], &cst, AT_SYMLINK_NOFOLLOW) < 0) {
-				rc = tug_errno(err, "stat %s", crel);
-			} else if (ignore_match(s->ig, crel) &&
-				   !(S_ISDIR(cst.st_mode) && ignore_may_include_under(s->ig, crel))) {
-				/* excluded */
-			} else {
-				if (S_ISREG(cst.st_mode) || S_ISDIR(cst.st_mode)) {
-					cfd = openat(dirfd(dir), names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-					if (cfd < 0)
-						rc = tug_errno(err, "open %s", crel);
-				}
-				if (rc == 0)
-					rc = hash_node(s, cfd, dirfd(dir), names[i], &cst, crel, cshown, d, err);
-				if (cfd >= 0)
-					close(cfd);
-			}
-			free(crel);
-			free(cshown);
-		}
-		free_paths(names, n);
-		closedir(dir);
-		return rc;
+		/* the children's names relative to the COPY source: their
+		 * paths in the tree less this prefix */
+		size_t top = (rel[0] ? strlen(rel) + 1 : 0) - (shown[0] ? strlen(shown) + 1 : 0);
+		struct hctx h = { s, d, top, err };
+		return bsrc_children(s, fd, rel, hash_child, &h, err);
 	}
 	return 0; /* fifos, devices: their metadata is all there is */
 }

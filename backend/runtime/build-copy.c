@@ -10,7 +10,6 @@
 #include "util/str.h"
 
 #include <ctype.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -320,11 +319,6 @@ static int copy_node(struct cp *cp, const struct bsrc *s, int src_fd, int sparen
 	return 0; /* devices and sockets: a container gets a fresh /dev */
 }
 
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 static char *join(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b);
@@ -337,57 +331,29 @@ static char *join(const char *a, const char *b)
 	return s;
 }
 
+struct cctx {
+	struct cp *cp;
+	const struct bsrc *s;
+	int ddir;
+	const char *shown;
+};
+
+static int copy_entry(void *ctx, int fd, int dir, const char *name, const struct stat *st,
+		      const char *rel)
+{
+	struct cctx *x = ctx;
+	char *shown = join(x->shown, name);
+	int rc = copy_node(x->cp, x->s, fd, dir, name, st, x->ddir, name, rel, shown);
+
+	free(shown);
+	return rc;
+}
+
 static int copy_children(struct cp *cp, const struct bsrc *s, int sdir, int ddir,
 			 const char *rel, const char *shown)
 {
-	int fd = dup(sdir), rc = 0;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return tug_errno(cp->err, "read %s", rel[0] ? rel : ".");
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(char *));
-		names[n++] = xstrdup(de->d_name);
-	}
-	if (n > 1)
-		qsort(names, n, sizeof(char *), cmp_strp);
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		char *crel = rel[0] ? join(rel, names[i]) : xstrdup(names[i]);
-		char *cshown = join(shown, names[i]);
-		struct stat st;
-		int cfd = -1;
-
-		if (fstatat(dirfd(d), names[i], &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = tug_errno(cp->err, "stat %s", crel);
-		} else if (!(ignore_match(s->ig, crel) &&
-			     !(S_ISDIR(st.st_mode) && ignore_may_include_under(s->ig, crel)))) {
-			if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
-				cfd = openat(dirfd(d), names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-				if (cfd < 0)
-					rc = tug_errno(cp->err, "open %s", crel);
-			}
-			if (rc == 0)
-				rc = copy_node(cp, s, cfd, dirfd(d), names[i], &st, ddir, names[i], crel,
-					       cshown);
-			if (cfd >= 0)
-				close(cfd);
-		}
-		free(crel);
-		free(cshown);
-	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
-	return rc;
+	struct cctx x = { cp, s, ddir, shown };
+	return bsrc_children(s, sdir, rel, copy_entry, &x, cp->err);
 }
 
 static int dest_is_dir_syntax(const char *dest)

@@ -8,7 +8,6 @@
 
 #include <archive.h>
 #include <archive_entry.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -36,11 +35,6 @@ struct dw {
 	long entries;
 	struct tug_err *err;
 };
-
-static int cmp_strp(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
 
 static int arc_fail(struct dw *w, const char *what)
 {
@@ -201,35 +195,18 @@ out_fail:
 
 static int walk(struct dw *w, int dir, const char *abs, const char *rel)
 {
-	int fd = dup(dir), rc = 0;
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	char **names = NULL;
-	size_t n = 0;
-	struct dirent *de;
+	char **names = bfs_names(dir);
+	int rc = 0;
 
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	if (!names)
 		return tug_errno(w->err, "read %s", abs);
-	}
-	while ((de = readdir(d))) {
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		names = xrealloc(names, (n + 1) * sizeof(char *));
-		names[n++] = xstrdup(de->d_name);
-	}
-	if (n > 1)
-		qsort(names, n, sizeof(char *), cmp_strp);
-	for (size_t i = 0; i < n && rc == 0; i++) {
+	for (size_t i = 0; names[i] && rc == 0; i++) {
 		char cabs[PATH_MAX], crel[PATH_MAX];
 		snprintf(cabs, sizeof(cabs), "%s/%s", abs, names[i]);
 		snprintf(crel, sizeof(crel), "%s%s%s", rel, rel[0] ? "/" : "", names[i]);
-		rc = write_node(w, dirfd(d), names[i], cabs, crel, rel);
+		rc = write_node(w, dir, names[i], cabs, crel, rel);
 	}
-	for (size_t i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	closedir(d);
+	df_strv_free(names);
 	return rc;
 }
 

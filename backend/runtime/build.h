@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include "backend.h"
 #include "runtime/rt.h"
@@ -136,6 +137,10 @@ struct bsrc {
 	int keep_owner;             /* copies keep uid/gid (stages, images, ADD tars) */
 };
 
+/* The entry names of the open directory dir (no "." and ".."), sorted,
+ * NULL-terminated (free with df_strv_free); NULL with errno set when it
+ * cannot be read. */
+char **bfs_names(int dir);
 /* openat2(RESOLVE_IN_ROOT) of a path inside root. -1 with errno. */
 int bfs_open_in(int root, const char *path, int flags, mode_t mode);
 /* Clean a source path relative to the root ("/a/./b/" -> "a/b", "" for
@@ -146,6 +151,14 @@ int bsrc_clean(const char *in, char *out, size_t size, struct tug_err *err);
  * Fails when nothing matches. */
 int bsrc_expand(const struct bsrc *s, const char *pattern, char ***out, size_t *n,
 		struct tug_err *err);
+/* Visit each entry of the open source directory dir (rel: its path in
+ * the tree) that the exclusions keep, in name order: fd is the entry open
+ * O_RDONLY for files and directories, -1 otherwise; rel its path. The
+ * first failure stops the walk. */
+typedef int (*bsrc_visit_fn)(void *ctx, int fd, int dir, const char *name, const struct stat *st,
+			     const char *rel);
+int bsrc_children(const struct bsrc *s, int dir, const char *rel, bsrc_visit_fn fn, void *ctx,
+		  struct tug_err *err);
 /* Feed the content of path (and, for a directory, everything under it
  * that is not excluded) into d: names, types, permission bits, sizes,
  * file contents and link targets. That is COPY's cache key. */
