@@ -45,15 +45,38 @@ static char *created_by(const struct df_instr *in)
 }
 
 /* A step that only changes the config. */
+struct kv {
+	char **k, **v;
+	size_t n;
+};
+
+static int meta_step_by(struct sctx *s, const char *repr, const char *by, struct tug_err *err)
+{
+	char key[DIGEST_STR_LEN + 1];
+	struct bcache_entry e;
+	int hit = build_step_cached(s, repr, key, &e);
+
+	return build_step_done(s, key, &e, hit, by, err);
+}
+
 static int meta_step(struct sctx *s, const char *repr, struct tug_err *err)
 {
-	char key[DIGEST_STR_LEN + 1], *by = created_by(s->in);
-	struct bcache_entry e;
-	int hit = build_step_cached(s, repr, key, &e), r;
+	char *by = created_by(s->in);
+	int r = meta_step_by(s, repr, by, err);
 
-	r = build_step_done(s, key, &e, hit, by, err);
 	free(by);
 	return r;
+}
+
+/* "ENV a=1 b=2" with the values substituted, as BuildKit's history says. */
+static char *pairs_by(const char *what, const struct kv *kv)
+{
+	struct sbuf b = SBUF_INIT;
+
+	sbuf_puts(&b, what);
+	for (size_t i = 0; i < kv->n; i++)
+		sbuf_printf(&b, " %s=%s", kv->k[i], kv->v[i]);
+	return sbuf_detach(&b);
 }
 
 static json_t *strv_json(char *const *v)
@@ -95,11 +118,6 @@ static json_t *command_of(struct sctx *s, char *const *json, const char *text)
 }
 
 /* ---- name=value instructions ---- */
-
-struct kv {
-	char **k, **v;
-	size_t n;
-};
 
 static void kv_release(struct kv *kv)
 {
@@ -198,15 +216,16 @@ static int do_env(struct sctx *s, struct tug_err *err)
 		env_set(cconf(s), kv.k[i], kv.v[i]);
 		json_array_append_new(repr, json_pack("[ss]", kv.k[i], kv.v[i]));
 	}
-	kv_release(&kv);
 	r = json_text(repr);
 	json_decref(repr);
 	{
-		char *full = xmalloc(strlen(r) + 8);
+		char *full = xmalloc(strlen(r) + 8), *by = pairs_by("ENV", &kv);
 		sprintf(full, "ENV %s", r);
-		rc = meta_step(s, full, err);
+		rc = meta_step_by(s, full, by, err);
 		free(full);
+		free(by);
 	}
+	kv_release(&kv);
 	free(r);
 	return rc;
 }
@@ -232,12 +251,16 @@ static int do_label(struct sctx *s, struct tug_err *err)
 		json_object_set_new(labels, kv.k[i], json_string(kv.v[i]));
 		json_array_append_new(repr, json_pack("[ss]", kv.k[i], kv.v[i]));
 	}
-	kv_release(&kv);
 	r = json_text(repr);
 	json_decref(repr);
 	full = xmalloc(strlen(r) + 8);
 	sprintf(full, "LABEL %s", r);
-	rc = meta_step(s, full, err);
+	{
+		char *by = pairs_by("LABEL", &kv);
+		rc = meta_step_by(s, full, by, err);
+		free(by);
+	}
+	kv_release(&kv);
 	free(full);
 	free(r);
 	return rc;
@@ -246,7 +269,7 @@ static int do_label(struct sctx *s, struct tug_err *err)
 static int do_arg(struct sctx *s, struct tug_err *err)
 {
 	char **w = df_split_raw(s->in->rest, s->b->df.escape);
-	struct sbuf repr = SBUF_INIT;
+	struct sbuf repr = SBUF_INIT, by = SBUF_INIT;
 	int rc;
 
 	if (build_declare_args(s, s->in->rest, err) < 0) {
@@ -256,13 +279,20 @@ static int do_arg(struct sctx *s, struct tug_err *err)
 	/* the value is not in the key: a changed ARG invalidates the cache at
 	 * its first use (RUN's environment, a substitution), as in docker */
 	sbuf_puts(&repr, "ARG");
+	sbuf_puts(&by, "ARG");
 	for (char **p = w; *p; p++) {
 		size_t n = strcspn(*p, "=");
+		const char *v = NULL;
 		sbuf_printf(&repr, " %.*s", (int)n, *p);
+		for (size_t i = 0; i < s->args.n; i++)
+			if (strlen(s->args.v[i].name) == n && !strncmp(s->args.v[i].name, *p, n))
+				v = s->args.v[i].value;
+		sbuf_printf(&by, " %.*s%s%s", (int)n, *p, v ? "=" : "", v ? v : "");
 	}
 	df_strv_free(w);
-	rc = meta_step(s, repr.s, err);
+	rc = meta_step_by(s, repr.s, by.s, err);
 	sbuf_release(&repr);
+	sbuf_release(&by);
 	return rc;
 }
 
@@ -668,6 +698,10 @@ static int do_workdir(struct sctx *s, struct tug_err *err)
 			struct tug_err ignore;
 			fs_rm_rf(d.step, &ignore);
 		}
+		if (rc == 0)
+			say_result(s->b, &e);
+	} else {
+		build_say(s->b, "--> CACHED");
 	}
 	by = created_by(s->in);
 	if (rc == 0)

@@ -286,18 +286,12 @@ int build_step_cached(struct sctx *s, const char *repr, char *key, struct bcache
 	return 1;
 }
 
-static void push_layer(struct bstage *st, const struct bcache_layer *l)
+static void push_layer(struct bstage *st, const struct blayer *l)
 {
-	struct blayer *x;
 	json_t *rootfs = json_object_get(st->cfg, "rootfs");
 
 	st->layers = xrealloc(st->layers, (st->nlayers + 1) * sizeof(*st->layers));
-	x = &st->layers[st->nlayers++];
-	memcpy(x->chain, l->chain, sizeof(x->chain));
-	memcpy(x->diff_id, l->diff_id, sizeof(x->diff_id));
-	memcpy(x->blob, l->blob, sizeof(x->blob));
-	x->blob_size = l->blob_size;
-	snprintf(x->media_type, sizeof(x->media_type), "%s", l->media_type);
+	st->layers[st->nlayers++] = *l;
 	json_array_append_new(json_object_get(rootfs, "diff_ids"), json_string(l->diff_id));
 }
 

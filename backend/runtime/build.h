@@ -241,7 +241,8 @@ void brun_finish(struct rt *rt, const char *ctr_id);
 /* Cache entries: root/cache/build/<key-hex>.json, one per step, holding
  * the step's result: when it was made and its layer (none for steps that
  * only change the config). */
-struct bcache_layer {
+/* A layer of an image being built, and what a cache entry remembers. */
+struct blayer {
 	char chain[DIGEST_STR_LEN + 1];
 	char diff_id[DIGEST_STR_LEN + 1];
 	char blob[DIGEST_STR_LEN + 1];
@@ -252,7 +253,7 @@ struct bcache_layer {
 struct bcache_entry {
 	char created[64];       /* RFC 3339 */
 	int has_layer;
-	struct bcache_layer layer;
+	struct blayer layer;
 };
 
 /* Look key up: 1 = hit (the entry's layer is still in the store), 0 = miss. */
@@ -277,15 +278,6 @@ struct bvar {
 struct bvars {
 	struct bvar *v;
 	size_t n;
-};
-
-/* A layer of the image being built. */
-struct blayer {
-	char chain[DIGEST_STR_LEN + 1];
-	char diff_id[DIGEST_STR_LEN + 1];
-	char blob[DIGEST_STR_LEN + 1];
-	int64_t blob_size;
-	char media_type[96];
 };
 
 /* A stage: its instructions and, once built, its image. */
