@@ -748,14 +748,10 @@ static json_t *run_argv(struct sctx *s)
 	return a;
 }
 
-/* Declared ARGs with a value that ENV does not shadow, and the proxy
- * build args, as KEY=VALUE: RUN's environment on top of ENV. */
+/* Declared ARGs with a value that ENV does not shadow, as KEY=VALUE:
+ * RUN's environment on top of ENV, in its cache key and its history. */
 static json_t *run_args(struct sctx *s)
 {
-	static const char *const proxy[] = {
-		"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-		"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
-	};
 	json_t *a = json_array(), *cc = cconf(s);
 	char buf[8192];
 
@@ -775,6 +771,21 @@ static json_t *run_args(struct sctx *s)
 		snprintf(buf, sizeof(buf), "%s=%s", v->name, v->value);
 		json_array_append_new(a, json_string(buf));
 	}
+	return a;
+}
+
+/* docker's predefined proxy ARGs given with --build-arg and not declared:
+ * in RUN's environment, but neither in the cache key nor in the history,
+ * so that a proxy (and the password in its URL) changes nothing. */
+static json_t *run_proxy_args(struct sctx *s)
+{
+	static const char *const proxy[] = {
+		"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+		"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
+	};
+	json_t *a = json_array();
+	char buf[8192];
+
 	for (const char *const *p = proxy; *p; p++) {
 		const char *v = build_arg(s->b, *p);
 		int declared = 0;
@@ -851,7 +862,7 @@ static int run_network(struct sctx *s, const char **net, struct tug_err *err)
 
 static int do_run(struct sctx *s, struct tug_err *err)
 {
-	json_t *argv = run_argv(s), *args = run_args(s), *cc = cconf(s);
+	json_t *argv = run_argv(s), *args = run_args(s), *proxy = run_proxy_args(s), *cc = cconf(s);
 	char key[DIGEST_STR_LEN + 1], ctr[65] = "", scratch[PATH_MAX], upper[PATH_MAX];
 	char *t1 = json_text(argv), *t2 = json_text(args), *repr, *by;
 	const char *net = "none";
@@ -869,8 +880,11 @@ static int do_run(struct sctx *s, struct tug_err *err)
 		build_say(s->b, "--> CACHED");
 	} else {
 		struct brun r = { 0 };
+		json_t *all = json_deep_copy(args);
+		json_array_extend(all, proxy);
 		av = json_strv(argv, NULL);
-		env = json_strv(json_object_get(cc, "Env"), args);
+		env = json_strv(json_object_get(cc, "Env"), all);
+		json_decref(all);
 		lower = build_layer_dirs(s->b, s->st);
 		build_tmp(s->b, scratch, sizeof(scratch));
 		if (mkdir(scratch, 0700) < 0) {
@@ -918,6 +932,7 @@ out:
 	free(t2);
 	json_decref(argv);
 	json_decref(args);
+	json_decref(proxy);
 	return rc;
 }
 

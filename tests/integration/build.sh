@@ -200,6 +200,20 @@ check "builder prune drops the cache" grep -q '^Deleted build cache objects: [1-
 out6=$(tug build -t cache:1 "$C" 2>&1)
 check "after builder prune the RUN steps run again" grep -q '^RAN-FIRST' <<<"$out6"
 
+# predefined proxy ARGs: in RUN's environment, out of the cache key and the history
+C=$W/proxy
+mkdir -p "$C"
+printf 'FROM bb\nENV LEGACY hello legacy form\nRUN echo "proxy=$HTTP_PROXY legacy=$LEGACY"\n' >"$C/Dockerfile"
+out=$(tug build --build-arg HTTP_PROXY=http://u:s3cret@127.0.0.1:3128 -t proxy:1 "$C" 2>&1)
+check "a proxy build arg reaches RUN without an ARG; ENV's legacy form" \
+	grep -q '^proxy=http://u:s3cret@127.0.0.1:3128 legacy=hello legacy form$' <<<"$out"
+out=$(tug build --build-arg HTTP_PROXY=http://127.0.0.1:8080 -t proxy:1 "$C" 2>&1)
+check "another proxy does not invalidate the cache" \
+	bash -c 'grep -q "^--> CACHED" <<<"$1" && ! grep -q "^proxy=" <<<"$1"' _ "$out"
+saved=$(tug save proxy:1 | tr -d '\0' | wc -c)
+check "the proxy is not in the image (${saved} bytes read)" \
+	bash -c '[ "$2" -gt 1000 ] && ! "$1" save proxy:1 | grep -aq s3cret' _ "$TUG" "$saved"
+
 # ---- .dockerignore ----
 C=$W/ignore
 mkdir -p "$C/src/sub" "$C/build" "$C/docs"
