@@ -11,8 +11,10 @@
 #include "runtime/image.h"
 #include "runtime/ops.h"
 #include "util/fs.h"
+#include "util/json.h"
 #include "util/str.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -86,6 +88,32 @@ void brun_finish(struct rt *rt, const char *ctr_id)
 
 	if (ctr_id[0])
 		rt_ctr_action(rt, ctr_id, TUG_ACT_REMOVE, &o, &e);
+}
+
+void brun_sweep(struct rt *rt)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%s/containers", rt->root);
+	d = opendir(path);
+	while (d && (de = readdir(d))) {
+		struct tug_err e;
+		json_t *cfg;
+		const char *v;
+		long pid;
+		if (strlen(de->d_name) != 64)
+			continue;
+		cfg = rt_ctr_config(rt, de->d_name, &e);
+		v = jstr(json_object_get(json_object_get(cfg, "Config"), "Labels"), "tug.build");
+		pid = v ? strtol(v, NULL, 10) : 0;
+		if (pid > 0 && pid != getpid() && !rt_pid_alive((pid_t)pid, 0))
+			brun_finish(rt, de->d_name);
+		json_decref(cfg);
+	}
+	if (d)
+		closedir(d);
 }
 
 struct run_result {
@@ -171,11 +199,13 @@ int brun_start(struct rt *rt, const struct brun *r, char *ctr_id, int *code,
 	struct rt_image img = { .id = "" };
 	struct tug_create_opts o = { 0 };
 	char *no_entrypoint[] = { NULL };
-	char *labels[] = { "tug.build=1", NULL };
+	char label[64], *labels[] = { label, NULL };
 	char **dirs;
 	int rc;
 
 	ctr_id[0] = '\0';
+	/* which build made it: a later build removes it if this one died */
+	snprintf(label, sizeof(label), "tug.build=%d", (int)getpid());
 	if (make_init_layer(r, init, sizeof(init), err) < 0)
 		return -1;
 	dirs = xcalloc(r->nlower + 2, sizeof(char *));
@@ -192,6 +222,7 @@ int brun_start(struct rt *rt, const struct brun *r, char *ctr_id, int *code,
 	o.user = r->user && *r->user ? r->user : NULL;
 	o.network = r->network ? r->network : "none";
 	o.labels = labels;
+	o.image = "(build step)";
 	rc = ctr_create_from(rt, &o, &img, ctr_id, err);
 	json_decref(img.config);
 	free(dirs);

@@ -927,6 +927,7 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 				"--network %s: build steps run with network none (the default) or host",
 				o->network);
 	img_tmp_sweep(rt);
+	brun_sweep(rt);
 	random_hex_id(rnd);
 	img_path(rt, b.work, sizeof(b.work), "tmp/img-%d-build-%.12s", (int)getpid(), rnd);
 	if (fs_mkdir_p(b.work, 0700, err) < 0) {

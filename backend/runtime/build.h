@@ -235,6 +235,8 @@ int brun_start(struct rt *rt, const struct brun *r, char *ctr_id, int *code,
 char *brun_upper(const struct rt *rt, const char *ctr_id, char *buf, size_t size);
 /* Remove the build container. */
 void brun_finish(struct rt *rt, const char *ctr_id);
+/* Remove step containers left by builds that died (killed mid-RUN). */
+void brun_sweep(struct rt *rt);
 
 /* ---- build-cache.c ---- */
 
