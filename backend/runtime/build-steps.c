@@ -1074,13 +1074,8 @@ static int from_source(struct sctx *s, const char *from, struct csrc *c, char **
 			 st->nlayers ? st->layers[st->nlayers - 1].chain : "");
 	} else {
 		struct rt_image img;
-		if (rt_image_get(s->b->rt, from, &img, err) < 0) {
-			if (err->code == TUG_E_NOTFOUND)
-				return tug_errf(err, TUG_E_NOTFOUND,
-						"--from=%s: no stage of that name before this one, and no such image locally: pull it first (tug pull %s)",
-						from, from);
-			return -1;
-		}
+		if (build_image_get(s->b, from, &img, err) < 0)
+			return tug_err_wrap(err, "--from=%s: no stage of that name before this one", from);
 		lower = xcalloc(img.nlayers + 1, sizeof(char *));
 		for (size_t i = 0; i < img.nlayers; i++)
 			lower[i] = xstrdup(img.layer_dirs[i]);

@@ -531,6 +531,31 @@ static const char *oci_layer_type(const char *mt)
 	return mt;
 }
 
+/* The registry client (registry-pull.c), when this tree has it: a weak
+ * reference, NULL without it, so FROM pulls a missing image once the
+ * client is linked in and says "pull it first" until then. */
+struct tug_registry_opts;
+int rt_img_pull(struct rt *rt, const char *ref, const struct tug_registry_opts *o, char *id_out,
+		struct tug_err *err) __attribute__((weak));
+
+int build_image_get(struct build *b, const char *ref, struct rt_image *img, struct tug_err *err)
+{
+	char id[DIGEST_STR_LEN + 8];
+
+	if (rt_image_get(b->rt, ref, img, err) == 0)
+		return 0;
+	if (err->code != TUG_E_NOTFOUND || image_id_like(ref))
+		return -1;
+	if (!rt_img_pull)
+		return tug_errf(err, TUG_E_NOTFOUND,
+				"no such image locally: %s: pull it first (tug pull %s), or load it", ref, ref);
+	build_say(b, "pulling %s", ref);
+	tug_err_clear(err);
+	if (rt_img_pull(b->rt, ref, NULL, id, err) < 0)
+		return tug_err_wrap(err, "pull %s", ref);
+	return rt_image_get(b->rt, ref, img, err);
+}
+
 static int from_image(struct build *b, struct bstage *st, const char *ref, struct tug_err *err)
 {
 	struct rt_image img;
@@ -539,13 +564,8 @@ static int from_image(struct build *b, struct bstage *st, const char *ref, struc
 	json_t *man, *ls, *ids;
 	char repr[128];
 
-	if (rt_image_get(b->rt, ref, &img, err) < 0) {
-		if (err->code == TUG_E_NOTFOUND)
-			return tug_errf(err, TUG_E_NOTFOUND,
-					"no such image locally: %s: pull it first (tug pull %s), or load it", ref,
-					ref);
+	if (build_image_get(b, ref, &img, err) < 0)
 		return -1;
-	}
 	man = img_manifest_load(b->rt, img.id, err);
 	if (!man || img_chain_ids(img.config, &chains, &n, err) < 0) {
 		json_decref(man);

@@ -344,6 +344,10 @@ int build_step_done(struct sctx *s, const char *key, struct bcache_entry *e, int
  * e (has_layer 0 when the step changed nothing). */
 int build_commit_upper(struct sctx *s, const char *upper, const char *key,
 		       struct bcache_entry *e, struct tug_err *err);
+/* FROM and COPY --from images: rt_image_get, pulling a missing image
+ * when the registry client is there; else the error says to pull it. */
+struct rt_image;
+int build_image_get(struct build *b, const char *ref, struct rt_image *img, struct tug_err *err);
 /* Mark a build argument as consumed. */
 void build_use_arg(struct build *b, const char *name);
 /* The --build-arg value of name, NULL when not given. */
