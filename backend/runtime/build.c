@@ -552,7 +552,7 @@ int build_image_get(struct build *b, const char *ref, struct rt_image *img, stru
 	build_say(b, "pulling %s", ref);
 	tug_err_clear(err);
 	if (rt_img_pull(b->rt, ref, NULL, id, err) < 0)
-		return tug_err_wrap(err, "pull %s", ref);
+		return -1;
 	return rt_image_get(b->rt, ref, img, err);
 }
 
@@ -964,7 +964,7 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 		if (b.stages[i].needed && build_stage(&b, i, err) < 0)
 			goto out;
 	warn_unused(&b);
-	build_say(&b, "COMMIT %s", o->tags && o->tags[0] ? o->tags[0] : "");
+	build_say(&b, "COMMIT%s%s", o->tags && o->tags[0] ? " " : "", o->tags && o->tags[0] ? o->tags[0] : "");
 	if (publish(&b, &b.stages[target], id_out, err) < 0)
 		goto out;
 	build_say(&b, "--> %.12s", img_hex(id_out));
