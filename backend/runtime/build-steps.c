@@ -690,11 +690,11 @@ static int do_workdir(struct sctx *s, struct tug_err *err)
 	if (!hit) {
 		/* the directory exists from here on, as docker makes it */
 		struct bcopy c = { .mkdir = abs, .chmod = -1 };
-		struct fsdirs d;
+		struct fsdirs d = { "" };
 		rc = make_fsdirs(s->b, &d, err);
 		if (rc == 0)
 			rc = fs_step(s, &c, &d, key, &e, err);
-		{
+		if (d.step[0]) {
 			struct tug_err ignore;
 			fs_rm_rf(d.step, &ignore);
 		}
@@ -946,6 +946,8 @@ struct csrc {
 	size_t nigs;
 	char ***vecs;           /* owned strings the views point at */
 	size_t nvecs;
+	size_t *tars;           /* ADD: views of local archives, unpacked on a cache miss */
+	size_t ntars;
 };
 
 static void csrc_add(struct csrc *c, const struct bfs_srcview *v, const char *path)
@@ -987,6 +989,7 @@ static void csrc_release(struct csrc *c)
 	for (size_t i = 0; i < c->nvecs; i++)
 		df_strv_free(c->vecs[i]);
 	free(c->vecs);
+	free(c->tars);
 }
 
 /* The exclusions of a source: .dockerignore for the context, plus
@@ -1139,67 +1142,76 @@ static int heredoc_source(struct sctx *s, const char *word, struct csrc *c, stru
 
 /* Context sources: hashed for the key; for ADD, local tar archives are
  * unpacked to a scratch directory whose contents are copied. */
+/* Context sources: hashed for the key; for ADD, a local tar archive
+ * (plain or compressed) is noted, to be unpacked only if the step runs. */
 static int context_sources(struct sctx *s, char **paths, int is_add, struct csrc *c,
 			   struct digest_ctx *d, struct tug_err *err)
 {
 	struct build *b = s->b;
-	struct ignore *ig;
 	struct bfs_srcview v = { 0 };
+	int rc = 0;
 
 	if (b->ctx_fd < 0)
 		return tug_errf(err, TUG_E_INVALID,
 				"this build has no context (the Dockerfile came from stdin): nothing to copy from; give a context directory");
-	ig = source_ignore(s, c, 1, err);
-	if (!ig)
+	v.ig = source_ignore(s, c, 1, err);
+	if (!v.ig)
 		return -1;
 	v.plain = b->ctx_dir;
-	v.ig = ig;
-	for (char **p = paths; *p; p++) {
-		struct bsrc src = { b->ctx_fd, ig, 0 };
+	v.literal = 1;
+	for (char **p = paths; *p && rc == 0; p++) {
+		struct bsrc src = { b->ctx_fd, v.ig, 0 };
 		char **m = NULL;
 		size_t n = 0;
 		if (bsrc_expand(&src, *p, &m, &n, err) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++) {
-			int fd = -1, tar = 0, rc;
+		for (size_t i = 0; i < n && rc == 0; i++) {
 			struct stat st;
+			int fd, tar = 0;
 			digest_update(d, m[i], strlen(m[i]) + 1);
 			rc = bsrc_hash(&src, m[i], d, err);
-			if (rc == 0 && is_add) {
-				fd = bfs_open_in(b->ctx_fd, m[i], O_RDONLY, 0);
-				tar = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && is_tar(fd);
-			}
-			if (rc == 0 && tar) {
-				struct bfs_srcview tv = { 0 };
-				struct layer_in in = { .fd = fd };
-				struct layer_out out;
-				char dest[PATH_MAX];
-				build_tmp(b, dest, sizeof(dest));
-				in.dest = dest;
-				rc = layer_read(&in, &out, err);
-				if (rc < 0)
-					tug_err_wrap(err, "ADD %s: unpack", m[i]);
-				tv.plain = csrc_own_str(c, dest);
-				tv.keep_owner = 1;
-				tv.literal = 1;
-				csrc_add(c, &tv, "");
-			} else if (rc == 0) {
-				struct bfs_srcview lv = v;
-				lv.literal = 1;
-				csrc_add(c, &lv, m[i]);
-			}
-			if (fd >= 0)
+			if (rc == 0 && is_add && (fd = bfs_open_in(b->ctx_fd, m[i], O_RDONLY, 0)) >= 0) {
+				tar = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && is_tar(fd);
 				close(fd);
-			if (rc < 0) {
-				for (size_t k = 0; k < n; k++)
-					free(m[k]);
-				free(m);
-				return -1;
+			}
+			if (rc < 0)
+				break;
+			csrc_add(c, &v, m[i]);
+			if (tar) {
+				c->tars = xrealloc(c->tars, (c->ntars + 1) * sizeof(*c->tars));
+				c->tars[c->ntars++] = c->n - 1;
 			}
 		}
 		for (size_t k = 0; k < n; k++)
 			free(m[k]);
 		free(m);
+	}
+	return rc;
+}
+
+/* Unpack the noted archives; their contents become the sources. */
+static int unpack_archives(struct sctx *s, struct csrc *c, struct tug_err *err)
+{
+	for (size_t i = 0; i < c->ntars; i++) {
+		struct bfs_srcview *v = &c->v[c->tars[i]];
+		char **path = &c->paths[c->tars[i]];
+		struct layer_in in = { .fd = bfs_open_in(s->b->ctx_fd, *path, O_RDONLY, 0) };
+		struct layer_out out;
+		char dest[PATH_MAX];
+		int r;
+
+		if (in.fd < 0)
+			return tug_errno(err, "ADD %s", *path);
+		in.dest = build_tmp(s->b, dest, sizeof(dest));
+		r = layer_read(&in, &out, err);
+		close(in.fd);
+		if (r < 0)
+			return tug_err_wrap(err, "ADD %s: unpack", *path);
+		v->plain = csrc_own_str(c, dest);
+		v->ig = NULL;
+		v->keep_owner = 1;
+		free(*path);
+		*path = xstrdup("");
 	}
 	return 0;
 }
@@ -1312,11 +1324,13 @@ static int do_copy_add(struct sctx *s, int is_add, struct tug_err *err)
 		build_say(s->b, "--> CACHED");
 	} else {
 		struct bcopy cp = { c.v, c.paths, c.n, dest, chown, chmod_v, is_add, NULL };
-		struct fsdirs fd;
-		rc = make_fsdirs(s->b, &fd, err);
+		struct fsdirs fd = { "" };
+		rc = unpack_archives(s, &c, err);
+		if (rc == 0)
+			rc = make_fsdirs(s->b, &fd, err);
 		if (rc == 0)
 			rc = fs_step(s, &cp, &fd, key, &e, err);
-		{
+		if (fd.step[0]) {
 			struct tug_err ignore;
 			fs_rm_rf(fd.step, &ignore);
 		}
