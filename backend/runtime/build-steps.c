@@ -690,7 +690,7 @@ static int do_workdir(struct sctx *s, struct tug_err *err)
 	if (!hit) {
 		/* the directory exists from here on, as docker makes it */
 		struct bcopy c = { .mkdir = abs, .chmod = -1 };
-		struct fsdirs d = { "" };
+		struct fsdirs d = { .step = "" };
 		rc = make_fsdirs(s->b, &d, err);
 		if (rc == 0)
 			rc = fs_step(s, &c, &d, key, &e, err);
@@ -1324,7 +1324,7 @@ static int do_copy_add(struct sctx *s, int is_add, struct tug_err *err)
 		build_say(s->b, "--> CACHED");
 	} else {
 		struct bcopy cp = { c.v, c.paths, c.n, dest, chown, chmod_v, is_add, NULL };
-		struct fsdirs fd = { "" };
+		struct fsdirs fd = { .step = "" };
 		rc = unpack_archives(s, &c, err);
 		if (rc == 0)
 			rc = make_fsdirs(s->b, &fd, err);
