@@ -55,6 +55,15 @@ static int make_init_layer(const struct brun *r, char *dir, size_t size, struct 
 	for (size_t i = 0; i < 3; i++)
 		if (mkdir(fs_join(path, sizeof(path), dir, dirs[i]), 0755) < 0)
 			return tug_errno(err, "create %s", path);
+	if (r->script) {
+		/* a lower layer: the script is there for the step, not in its layer */
+		if (mkdir(fs_join(path, sizeof(path), dir, ".tug-heredoc"), 0755) < 0)
+			return tug_errno(err, "create %s", path);
+		snprintf(path, sizeof(path), "%s/.tug-heredoc/%s", dir, r->script_name);
+		if (fs_write_atomic(path, r->script, strlen(r->script), 0755, err) < 0)
+			return -1;
+		chmod(path, 0755);
+	}
 	have_etc = image_etc(r, &etc);
 	if (have_etc < 0)
 		return 0; /* /etc is a link: the runtime's mount points go through it */

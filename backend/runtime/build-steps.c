@@ -734,6 +734,14 @@ static json_t *run_argv(struct sctx *s)
 
 	if (s->in->json)
 		return strv_json(s->in->json);
+	if (is_heredoc_only(s) && str_has_prefix(s->in->heredocs[0].content, "#!")) {
+		/* BuildKit runs a script with a #! line as a file: its interpreter */
+		sbuf_printf(&script, "/.tug-heredoc/%s", s->in->heredocs[0].name);
+		a = json_array();
+		json_array_append_new(a, json_string(script.s));
+		sbuf_release(&script);
+		return a;
+	}
 	if (is_heredoc_only(s)) {
 		sbuf_puts(&script, s->in->heredocs[0].content);
 	} else {
@@ -901,6 +909,10 @@ static int do_run(struct sctx *s, struct tug_err *err)
 		r.out_fd = s->b->o->out_fd;
 		r.cancel = s->b->o->cancel;
 		r.scratch = scratch;
+		if (is_heredoc_only(s) && str_has_prefix(s->in->heredocs[0].content, "#!")) {
+			r.script = s->in->heredocs[0].content;
+			r.script_name = s->in->heredocs[0].name;
+		}
 		if (brun_start(s->b->rt, &r, ctr, &code, err) < 0)
 			goto out;
 		if (code != 0) {

@@ -224,6 +224,8 @@ struct brun {
 	int out_fd;             /* output; -1 = discarded */
 	volatile int *cancel;
 	const char *scratch;    /* a private directory for the init layer */
+	const char *script;     /* a heredoc with a #! line: run as the file */
+	const char *script_name;/* /.tug-heredoc/NAME, the path argv names */
 };
 
 /* Create a container over the layers, run argv attached, and leave its

@@ -354,6 +354,41 @@ check_run "its files are copied" "from-tar" tarctx:1 cat /f
 out=$(printf 'FROM bb\nCOPY f /g\n' | tug build -f - -t dfstdin:1 "$W/tarctx" 2>&1)
 check "-f - reads the Dockerfile from stdin with a context directory" grep -q '^Successfully tagged dfstdin:1$' <<<"$out"
 
+# ---- heredocs ----
+C=$W/heredoc
+mkdir -p "$C"
+cat >"$C/Dockerfile" <<'DOCKERFILE'
+FROM bb
+ARG WHO=heredoc
+RUN <<EOF
+echo "script line one"
+echo "hello $WHO" > /greeting
+EOF
+RUN <<EOT
+#!/bin/awk -f
+BEGIN { print "awk ran the script" > "/by-awk" }
+EOT
+COPY <<note.txt <<-'raw.txt' /notes/
+expanded ${WHO}
+note.txt
+	literal ${WHO}
+	raw.txt
+DOCKERFILE
+out=$(tug build -t heredoc:1 "$C" 2>&1)
+check "RUN heredocs run as a shell script" grep -q '^script line one$' <<<"$out"
+if [ $HAVE_RUN = 1 ]; then
+	check_eq "heredoc scripts, #! scripts, and COPY heredocs (expanded or quoted)" \
+		"$(tug run --rm heredoc:1 cat /greeting /by-awk /notes/note.txt /notes/raw.txt)" \
+		"hello heredoc
+awk ran the script
+expanded heredoc
+literal \${WHO}"
+	check_eq "the #! script itself is not in the image" "$(tug run --rm heredoc:1 ls -a / | grep -c heredoc)" 0
+else
+	skip "heredoc results" "tug run is not in this tree"
+	skip "the #! script is not in the image" "tug run is not in this tree"
+fi
+
 # ---- nothing left behind ----
 check_eq "no container is left" "$(ls "$T_ROOT/containers" | wc -l)" 0
 check_eq "no scratch directory is left" "$(ls "$T_ROOT/tmp" | wc -l)" 0
