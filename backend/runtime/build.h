@@ -360,6 +360,18 @@ int build_find_stage(struct build *b, const char *name, size_t limit);
 /* ARG in a stage: declare each name[=default] of rest. */
 int build_declare_args(struct sctx *s, const char *rest, struct tug_err *err);
 
+/* Helpers of the instruction files. */
+json_t *build_cconf(struct sctx *s);                 /* the config's "config", made if absent */
+char *build_created_by(const struct df_instr *in);   /* "ENV a=b": history's created_by */
+json_t *build_strv_json(char *const *v);             /* NULL-terminated strings as a JSON array */
+char *build_json_text(json_t *j);                    /* compact JSON text, malloc'd */
+json_t *build_shell(struct sctx *s);                 /* the stage's SHELL, or ["/bin/sh","-c"] */
+/* The arguments as words: the exec form's strings, or the shell form
+ * split and substituted. */
+int build_words(struct sctx *s, char ***out, struct tug_err *err);
+/* A config-only instruction (build-config.c). */
+int build_config_step(struct sctx *s, struct tug_err *err);
+
 /* Run one instruction of a stage (build-steps.c). */
 int build_dispatch(struct sctx *s, struct tug_err *err);
 
