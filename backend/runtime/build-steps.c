@@ -212,14 +212,10 @@ static json_t *run_args(struct sctx *s)
  * so that a proxy (and the password in its URL) changes nothing. */
 static json_t *run_proxy_args(struct sctx *s)
 {
-	static const char *const proxy[] = {
-		"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-		"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
-	};
 	json_t *a = json_array();
 	char buf[8192];
 
-	for (const char *const *p = proxy; *p; p++) {
+	for (const char *const *p = build_proxy_args; *p; p++) {
 		const char *v = build_arg(s->b, *p);
 		int declared = 0;
 		for (size_t i = 0; i < s->args.n; i++)

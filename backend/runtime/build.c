@@ -33,12 +33,6 @@
 
 #define DOCKERFILE_MAX (16 << 20)
 
-/* ARGs every build has, without a declaration (docker's predefined ones). */
-static const char *const proxy_args[] = {
-	"HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
-	"NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
-};
-
 void build_say(struct build *b, const char *fmt, ...)
 {
 	char line[2048];
@@ -56,187 +50,6 @@ char *build_tmp(struct build *b, char *buf, size_t size)
 {
 	snprintf(buf, size, "%s/s%u", b->work, b->seq++);
 	return buf;
-}
-
-/* ---- variables ---- */
-
-static struct bvar *var_find(struct bvars *v, const char *name)
-{
-	for (size_t i = 0; i < v->n; i++)
-		if (!strcmp(v->v[i].name, name))
-			return &v->v[i];
-	return NULL;
-}
-
-static void var_set(struct bvars *v, const char *name, const char *value)
-{
-	struct bvar *x = var_find(v, name);
-
-	if (!x) {
-		v->v = xrealloc(v->v, (v->n + 1) * sizeof(*v->v));
-		x = &v->v[v->n++];
-		x->name = xstrdup(name);
-	} else {
-		free(x->value);
-	}
-	x->value = value ? xstrdup(value) : NULL;
-}
-
-static void vars_release(struct bvars *v)
-{
-	for (size_t i = 0; i < v->n; i++) {
-		free(v->v[i].name);
-		free(v->v[i].value);
-	}
-	free(v->v);
-	memset(v, 0, sizeof(*v));
-}
-
-const char *build_arg(struct build *b, const char *name)
-{
-	struct bvar *x = var_find(&b->bargs, name);
-	return x ? x->value : NULL;
-}
-
-void build_use_arg(struct build *b, const char *name)
-{
-	for (size_t i = 0; i < b->nused; i++)
-		if (!strcmp(b->used[i], name))
-			return;
-	b->used = xrealloc(b->used, (b->nused + 1) * sizeof(char *));
-	b->used[b->nused++] = xstrdup(name);
-}
-
-static int is_proxy_arg(const char *name)
-{
-	for (const char *const *p = proxy_args; *p; p++)
-		if (!strcmp(*p, name))
-			return 1;
-	return 0;
-}
-
-static const char *env_get(json_t *cc, const char *name)
-{
-	size_t i, n = strlen(name);
-	json_t *e;
-
-	json_array_foreach(json_object_get(cc, "Env"), i, e) {
-		const char *s = json_string_value(e);
-		if (s && !strncmp(s, name, n) && s[n] == '=')
-			return s + n + 1;
-	}
-	return NULL;
-}
-
-const char *build_lookup(void *ctx, const char *name)
-{
-	struct sctx *s = ctx;
-	const char *v = env_get(json_object_get(s->st->cfg, "config"), name);
-	struct bvar *a;
-
-	if (v)
-		return v;
-	a = var_find(&s->args, name);
-	return a ? a->value : NULL;
-}
-
-void build_bx(struct sctx *s, struct bx *x)
-{
-	x->escape = s->b->df.escape;
-	x->lookup = build_lookup;
-	x->ctx = s;
-}
-
-static const char *meta_lookup(void *ctx, const char *name)
-{
-	struct bvar *a = var_find(&((struct build *)ctx)->meta, name);
-	return a ? a->value : NULL;
-}
-
-/* BUILDPLATFORM, TARGETARCH...: this build makes images for the host. */
-static void platform_args(struct bvars *v)
-{
-	const char *arch, *variant;
-	char plat[64];
-
-	img_host_platform(&arch, &variant);
-	snprintf(plat, sizeof(plat), "linux/%s%s%s", arch, variant ? "/" : "", variant ? variant : "");
-	for (int t = 0; t < 2; t++) {
-		const char *p = t ? "TARGET" : "BUILD";
-		char name[32];
-		snprintf(name, sizeof(name), "%sPLATFORM", p);
-		var_set(v, name, plat);
-		snprintf(name, sizeof(name), "%sOS", p);
-		var_set(v, name, "linux");
-		snprintf(name, sizeof(name), "%sARCH", p);
-		var_set(v, name, arch);
-		snprintf(name, sizeof(name), "%sVARIANT", p);
-		var_set(v, name, variant ? variant : "");
-	}
-}
-
-/* ARG in a stage: the --build-arg value, else the default, else the
- * global ARG of that name, else a platform ARG. */
-static int declare_arg(struct build *b, struct bvars *into, const struct bx *x, const char *word,
-		       int global, struct tug_err *err)
-{
-	char *w = NULL, *eq, *def = NULL;
-	const char *given;
-	int rc = 0;
-
-	if (bx_word(x, word, &w, err) < 0)
-		return -1;
-	/* the default is expanded, the name is not */
-	eq = strchr(word, '=');
-	if (eq) {
-		char *name = strndup(word, (size_t)(eq - word));
-		free(w);
-		w = name;
-		if (bx_word(x, eq + 1, &def, err) < 0) {
-			free(w);
-			return -1;
-		}
-	}
-	if (!*w) {
-		free(w);
-		free(def);
-		return tug_errf(err, TUG_E_INVALID, "ARG names can not be blank");
-	}
-	given = build_arg(b, w);
-	if (given) {
-		build_use_arg(b, w);
-		var_set(into, w, given);
-	} else if (def) {
-		var_set(into, w, def);
-	} else {
-		struct bvar *m = global ? NULL : var_find(&b->meta, w);
-		var_set(into, w, m ? m->value : NULL);
-		if (!m && !global) {
-			struct bvars plat = { 0 };
-			struct bvar *p;
-			platform_args(&plat);
-			p = var_find(&plat, w);
-			if (p)
-				var_set(into, w, p->value);
-			vars_release(&plat);
-		}
-	}
-	free(w);
-	free(def);
-	return rc;
-}
-
-int build_declare_args(struct sctx *s, const char *rest, struct tug_err *err)
-{
-	char **words = df_split_raw(rest, s->b->df.escape);
-	struct bx x;
-	int rc = 0;
-
-	build_bx(s, &x);
-	for (char **w = words; *w && rc == 0; w++)
-		rc = declare_arg(s->b, &s->args, &x, *w, 0, err);
-	df_strv_free(words);
-	return rc;
 }
 
 /* ---- state ---- */
@@ -384,9 +197,9 @@ int build_find_stage(struct build *b, const char *name, size_t limit)
 
 static int split_stages(struct build *b, struct tug_err *err)
 {
-	struct bx x = { b->df.escape, meta_lookup, b };
+	struct bx x = { b->df.escape, build_meta_lookup, b };
 
-	platform_args(&b->meta);
+	build_platform_args(&b->meta);
 	for (size_t i = 0; i < b->df.n; i++) {
 		const struct df_instr *in = &b->df.ins[i];
 		if (!strcmp(in->cmd, "from")) {
@@ -432,7 +245,7 @@ static int split_stages(struct build *b, struct tug_err *err)
 			char **words = df_split_raw(in->rest, b->df.escape);
 			int rc = 0;
 			for (char **w = words; *w && rc == 0; w++)
-				rc = declare_arg(b, &b->meta, &x, *w, 1, err);
+				rc = build_declare_arg(b, &b->meta, &x, *w, 1, err);
 			df_strv_free(words);
 			if (rc < 0)
 				return tug_err_wrap(err, "%s:%d: ARG", b->df.name, in->line);
@@ -448,7 +261,7 @@ static int split_stages(struct build *b, struct tug_err *err)
  * FROM or COPY --from. */
 static int mark_needed(struct build *b, size_t *target, struct tug_err *err)
 {
-	struct bx x = { b->df.escape, meta_lookup, b };
+	struct bx x = { b->df.escape, build_meta_lookup, b };
 
 	*target = b->nstages - 1;
 	if (b->o->target && *b->o->target) {
@@ -609,7 +422,7 @@ static int stage_from(struct sctx *s, struct tug_err *err)
 	struct build *b = s->b;
 	struct bstage *st = s->st;
 	const struct df_instr *in = &b->df.ins[st->first];
-	struct bx x = { b->df.escape, meta_lookup, b };
+	struct bx x = { b->df.escape, build_meta_lookup, b };
 	char **w = NULL, *platform = NULL;
 	int dep, rc = 0;
 
@@ -690,7 +503,7 @@ static void default_path(struct bstage *st)
 {
 	json_t *cc = json_object_get(st->cfg, "config"), *env;
 
-	if (env_get(cc, "PATH"))
+	if (build_env_get(cc, "PATH"))
 		return;
 	env = json_object_get(cc, "Env");
 	if (!json_is_array(env)) {
@@ -727,7 +540,7 @@ static int build_stage(struct build *b, size_t index, struct tug_err *err)
 			tug_err_wrap(err, "%s:%d: %s %.60s%s", b->df.name, in->line, in->keyword, in->text,
 				     strlen(in->text) > 60 ? "..." : "");
 	}
-	vars_release(&s.args);
+	bvars_release(&s.args);
 	st->built = rc == 0;
 	return rc;
 }
@@ -865,42 +678,6 @@ static int setup_context(struct build *b, char *dir, size_t size, struct tug_err
 	return load_ignore(b, dir, err);
 }
 
-static int parse_build_args(struct build *b, struct tug_err *err)
-{
-	for (char **a = b->o->build_args; a && *a; a++) {
-		const char *eq = strchr(*a, '=');
-		char *name = strndup(*a, eq ? (size_t)(eq - *a) : strlen(*a));
-		const char *val = eq ? eq + 1 : getenv(name);
-		if (!*name) {
-			free(name);
-			return tug_errf(err, TUG_E_INVALID, "--build-arg %s: the name is empty", *a);
-		}
-		if (val)
-			var_set(&b->bargs, name, val);
-		free(name);
-	}
-	return 0;
-}
-
-static void warn_unused(struct build *b)
-{
-	struct sbuf s = SBUF_INIT;
-
-	for (size_t i = 0; i < b->bargs.n; i++) {
-		const char *n = b->bargs.v[i].name;
-		int used = is_proxy_arg(n);
-		for (size_t k = 0; k < b->nused && !used; k++)
-			used = !strcmp(b->used[k], n);
-		if (used)
-			continue;
-		sbuf_puts(&s, s.len ? " " : "");
-		sbuf_puts(&s, n);
-	}
-	if (s.len)
-		build_say(b, "[Warning] one or more build-args [%s] were not consumed", s.s);
-	sbuf_release(&s);
-}
-
 static void build_release(struct build *b)
 {
 	struct tug_err e;
@@ -911,8 +688,8 @@ static void build_release(struct build *b)
 		free(b->stages[i].layers);
 	}
 	free(b->stages);
-	vars_release(&b->meta);
-	vars_release(&b->bargs);
+	bvars_release(&b->meta);
+	bvars_release(&b->bargs);
 	for (size_t i = 0; i < b->nused; i++)
 		free(b->used[i]);
 	free(b->used);
@@ -954,7 +731,7 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 		b.work[0] = '\0';
 		goto out;
 	}
-	if (parse_build_args(&b, err) < 0 || setup_context(&b, b.ctx_dir, sizeof(b.ctx_dir), err) < 0 ||
+	if (build_parse_args(&b, err) < 0 || setup_context(&b, b.ctx_dir, sizeof(b.ctx_dir), err) < 0 ||
 	    read_dockerfile(&b, b.ctx_dir[0] ? b.ctx_dir : NULL, &text, &len, name, sizeof(name), err) < 0)
 		goto out;
 	if (df_parse(name, text, len, &b.df, err) < 0 || split_stages(&b, err) < 0 ||
@@ -963,7 +740,7 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 	for (size_t i = 0; i <= target; i++)
 		if (b.stages[i].needed && build_stage(&b, i, err) < 0)
 			goto out;
-	warn_unused(&b);
+	build_warn_unused(&b);
 	build_say(&b, "COMMIT%s%s", o->tags && o->tags[0] ? " " : "", o->tags && o->tags[0] ? o->tags[0] : "");
 	if (publish(&b, &b.stages[target], id_out, err) < 0)
 		goto out;

@@ -324,6 +324,28 @@ struct sctx {
 	const struct df_instr *in;  /* the instruction being run */
 };
 
+/* ---- build-args.c ---- */
+
+/* docker's predefined ARGs (HTTP_PROXY...), NULL-terminated. */
+extern const char *const build_proxy_args[];
+void bvars_release(struct bvars *v);
+/* BUILDPLATFORM, TARGETARCH...: this build makes images for the host. */
+void build_platform_args(struct bvars *v);
+/* The value of NAME in a config's Env, NULL when absent. */
+const char *build_env_get(json_t *cc, const char *name);
+/* The global ARGs' lookup (FROM lines); ctx is the struct build. */
+const char *build_meta_lookup(void *ctx, const char *name);
+/* Declare one "name[=default]" word into `into`: the --build-arg value,
+ * else the default, else (in a stage) the global ARG or platform ARG. */
+int build_declare_arg(struct build *b, struct bvars *into, const struct bx *x, const char *word,
+		      int global, struct tug_err *err);
+/* --build-arg KEY=VALUE / KEY (from the environment) into b->bargs. */
+int build_parse_args(struct build *b, struct tug_err *err);
+/* "[Warning] one or more build-args [..] were not consumed". */
+void build_warn_unused(struct build *b);
+
+/* ---- build.c ---- */
+
 /* Progress line (printf-style) through the build's callback. */
 void build_say(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* A fresh scratch path under the build's work directory. */
