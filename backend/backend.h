@@ -273,6 +273,7 @@ struct tug_build_opts {
 	void *progress_ctx;
 	volatile int *cancel;       /* set non-zero (from a signal handler or another
 				     * thread) to stop: a running step is killed */
+	const char *platform;       /* "os/arch[/variant]": must be this machine's; NULL = it */
 };
 
 struct tug_endpoint;

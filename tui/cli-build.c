@@ -106,7 +106,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		{ 0, "label", OPT_LIST, &labels, "KEY=VALUE", "Add a label to the image" },
 		{ 0, "network", OPT_STR, &network, "none|host", "Network of RUN steps (default none)" },
 		{ 0, "iidfile", OPT_STR, &iidfile, "FILE", "Write the image id to the file" },
-		{ 0, "platform", OPT_STR, &platform, "PLATFORM", "Only the host's platform is built" },
+		{ 0, "platform", OPT_STR, &platform, "PLATFORM", "Target platform: this machine's only" },
 		{ 0, "rm", OPT_BOOL, &rm, NULL, "Remove step containers (always done)" },
 		{ 0, "force-rm", OPT_BOOL, &force_rm, NULL, "Remove step containers on failure too (always done)" },
 		{ 0, "pull", OPT_BOOL, &pull, NULL, "Pull base images first (not available)" },
@@ -203,6 +203,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 	o.out_fd = quiet ? -1 : 1;
 	o.progress = quiet ? NULL : progress;
 	o.cancel = &cancelled;
+	o.platform = platform;
 	ep = cli_endpoint(c);
 	if (!ep)
 		goto out;

@@ -723,6 +723,17 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 		return tug_errf(err, TUG_E_UNSUPPORTED,
 				"--network %s: build steps run with network none (the default) or host",
 				o->network);
+	if (o->platform && *o->platform) {
+		const char *arch, *variant;
+		char host[64];
+		img_host_platform(&arch, &variant);
+		snprintf(host, sizeof(host), "linux/%s%s%s", arch, variant ? "/" : "", variant ? variant : "");
+		if (strcmp(o->platform, host) && !(str_has_prefix(host, o->platform) &&
+						  host[strlen(o->platform)] == '/'))
+			return tug_errf(err, TUG_E_UNSUPPORTED,
+					"--platform %s: this machine builds %s images only (RUN steps run natively)",
+					o->platform, host);
+	}
 	img_tmp_sweep(rt);
 	brun_sweep(rt);
 	random_hex_id(rnd);
