@@ -175,7 +175,9 @@ struct bfs_view {
 	const char *upper, *work, *merged;
 };
 
-/* A tree mounted read-only for COPY --from. */
+/* Where a COPY source is read: a host directory used as it is (the
+ * context, an unpacked ADD archive, a heredoc), or layers mounted
+ * read-only (COPY --from a stage or an image). */
 struct bfs_srcview {
 	const char **lower;     /* base first; 0 = empty tree */
 	size_t nlower;
@@ -228,9 +230,9 @@ struct brun {
 	const char *script_name;/* /.tug-heredoc/NAME, the path argv names */
 };
 
-/* Create a container over the layers, run argv attached, and leave its
- * upper directory path in upper (the container is kept until
- * brun_finish). *code = the command's exit status. */
+/* Create a container over the layers (ctr_id receives its id) and run
+ * argv attached until it exits: *code = its exit status. The container
+ * stays, with its changes in its upper directory, until brun_finish. */
 int brun_start(struct rt *rt, const struct brun *r, char *ctr_id, int *code,
 	       struct tug_err *err);
 /* The container's upper directory. */
@@ -242,9 +244,6 @@ void brun_sweep(struct rt *rt);
 
 /* ---- build-cache.c ---- */
 
-/* Cache entries: root/cache/build/<key-hex>.json, one per step, holding
- * the step's result: when it was made and its layer (none for steps that
- * only change the config). */
 /* A layer of an image being built, and what a cache entry remembers. */
 struct blayer {
 	char chain[DIGEST_STR_LEN + 1];
@@ -254,6 +253,9 @@ struct blayer {
 	char media_type[96];
 };
 
+/* Cache entries: root/cache/build/<key-hex>.json, one per step, holding
+ * the step's result: when it was made and its layer (none for steps that
+ * only change the config). */
 struct bcache_entry {
 	char created[64];       /* RFC 3339 */
 	int has_layer;
@@ -271,7 +273,7 @@ void build_cache_pins(const struct rt *rt, void (*pin)(void *ctx, const char *ch
 /* Drop every cache entry; *n = how many. */
 int build_cache_clear(const struct rt *rt, long *n, struct tug_err *err);
 
-/* ---- build.c / build-steps.c: the driver ---- */
+/* ---- the driver: build.c, build-args.c, build-config.c, build-steps.c ---- */
 
 /* A variable of the build: an ARG with its value (NULL: declared, unset). */
 struct bvar {
