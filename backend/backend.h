@@ -295,6 +295,29 @@ struct tug_watch {
 typedef void (*tug_progress_cb)(void *ctx, const char *id, const char *what,
 				int64_t done, int64_t total);
 
+/* What `tug build` asks: a Dockerfile, its context and the options of
+ * docker build. RUN steps run in containers of the endpoint with no
+ * network unless `network` is "host". */
+struct tug_build_opts {
+	const char *context;        /* directory; NULL = none (or context_tar_fd) */
+	int context_tar_fd;         /* a tar of the context (docker build - < ctx.tar); -1 = none */
+	const char *dockerfile;     /* path; NULL = CONTEXT/Dockerfile */
+	const char *dockerfile_text;/* the Dockerfile itself (read from stdin), instead of a path */
+	size_t dockerfile_len;
+	char **tags;                /* NULL-terminated "name[:tag]"; NULL = no name */
+	char **build_args;          /* "KEY=VALUE", or "KEY" for the value in tug's environment */
+	char **labels;              /* "KEY=VALUE" added to the image */
+	const char *target;         /* stage to stop at; NULL = the last */
+	const char *network;        /* RUN steps: "none" (default) or "host" */
+	int no_cache;               /* run every step (the results still fill the cache) */
+	int out_fd;                 /* where RUN output goes; -1 = discarded */
+	/* one line of progress: "STEP 2/5: RUN make", "--> CACHED", warnings */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
+	volatile int *cancel;       /* set non-zero (from a signal handler or another
+				     * thread) to stop: a running step is killed */
+	const char *platform;       /* "os/arch[/variant]": must be this machine's; NULL = it */
+};
 /* Registry operations (pull, push, login).
  *
  * Progress events, as docker's pull/push output: with id NULL, `what` is
@@ -424,6 +447,15 @@ struct backend_ops {
 	int (*watch)(struct tug_endpoint *ep, enum tug_kind kind,
 		     const struct tug_list_opts *opts, struct tug_watch **out,
 		     struct tug_err *err);
+
+	/* Build an image from a Dockerfile; writes "sha256:<id>" (72 bytes)
+	 * into id_out. Errors in the Dockerfile name its line. */
+	int (*image_build)(struct tug_endpoint *ep, const struct tug_build_opts *o, char *id_out,
+			   struct tug_err *err);
+	/* Drop the build cache and the layers only it kept; *removed = entries
+	 * dropped, *reclaimed = bytes freed. */
+	int (*build_prune)(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+			   struct tug_err *err);
 
 	/* Pull `ref` ([registry/]name[:tag][@digest]) from its registry: the
 	 * manifest for the platform, every blob verified, layers unpacked;
@@ -580,6 +612,20 @@ static inline int backend_image_prune(struct tug_endpoint *ep, int all,
 	if (ep->readonly)
 		return backend_refuse_readonly(ep, "image prune", err);
 	return BACKEND_CALL(ep, image_prune, err, all, removed, ctx, reclaimed, err);
+}
+static inline int backend_image_build(struct tug_endpoint *ep, const struct tug_build_opts *o,
+				      char *id_out, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "build", err);
+	return BACKEND_CALL(ep, image_build, err, o, id_out, err);
+}
+static inline int backend_build_prune(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+				      struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "builder prune", err);
+	return BACKEND_CALL(ep, build_prune, err, removed, reclaimed, err);
 }
 static inline int backend_image_pull(struct tug_endpoint *ep, const char *ref,
 				     const struct tug_registry_opts *o, char *id_out,

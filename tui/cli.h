@@ -92,6 +92,9 @@ int cmd_tag(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_image(struct cli *c, int argc, char **argv);
 
+int cmd_build(struct cli *c, int argc, char **argv);
+int cmd_builder(struct cli *c, int argc, char **argv);
+
 int cmd_network(struct cli *c, int argc, char **argv);
 int cmd_volume(struct cli *c, int argc, char **argv);
 /* registries: cli-pull.c, cli-login.c */

@@ -40,6 +40,8 @@ static const struct cli_cmd commands[] = {
 	{ "tag", cmd_tag, "Add a name to an image" },
 	{ "rmi", cmd_rmi, "Remove images" },
 	{ "image", cmd_image, "Manage images (ls, rm, inspect, ...)" },
+	{ "build", cmd_build, "Build an image from a Dockerfile" },
+	{ "builder", cmd_builder, "Manage the build cache (prune)" },
 	{ "network", cmd_network, "Manage networks (create, ls, rm, connect, ...)" },
 	{ "volume", cmd_volume, "Manage volumes (create, ls, rm, prune, ...)" },
 	{ "pull", cmd_pull, "Download an image from a registry" },

@@ -218,20 +218,13 @@ static json_t *mounts_json(struct rt *rt, const char *id, const struct tug_creat
 	return a;
 }
 
-int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
-		  struct tug_err *err)
+/* What create refuses before looking at the image. */
+static int create_checks(const struct tug_create_opts *o, const char **policy, int *max_retry,
+			 struct tug_err *err)
 {
-	struct rt_image img;
-	json_t *cfg = NULL, *ccfg, *hcfg, *img_cfg, *entry, *cmd, *env, *mounts = NULL, *labels;
-	const char *policy;
-	int max_retry;
-	char id[65], name[256], path[PATH_MAX], hostname[65];
-	int64_t now = now_ns();
-	char ts[64];
-
-	if (parse_restart(o->restart, &policy, &max_retry, err) < 0)
+	if (parse_restart(o->restart, policy, max_retry, err) < 0)
 		return -1;
-	if (o->auto_remove && strcmp(policy, "no"))
+	if (o->auto_remove && strcmp(*policy, "no"))
 		return tug_errf(err, TUG_E_INVALID, "conflicting options: --restart and --rm");
 	if (o->name && !valid_name(o->name))
 		return tug_errf(err, TUG_E_INVALID,
@@ -250,9 +243,38 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 					"range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
 					ncpu, ncpu);
 	}
+	return 0;
+}
+
+int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
+		  struct tug_err *err)
+{
+	struct rt_image img;
+	const char *policy;
+	int max_retry, r;
+
+	if (create_checks(o, &policy, &max_retry, err) < 0)
+		return -1;
 	if (rt_img_get_pull(rt, o, &img, err) < 0)
 		return -1;
-	img_cfg = json_object_get(img.config, "config");
+	r = ctr_create_from(rt, o, &img, id_out, err);
+	rt_image_release(&img);
+	return r;
+}
+
+int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct rt_image *img,
+		    char *id_out, struct tug_err *err)
+{
+	json_t *cfg = NULL, *ccfg, *hcfg, *img_cfg, *entry, *cmd, *env, *mounts = NULL, *labels;
+	const char *policy;
+	int max_retry;
+	char id[65], name[256], path[PATH_MAX], hostname[65];
+	int64_t now = now_ns();
+	char ts[64];
+
+	if (create_checks(o, &policy, &max_retry, err) < 0)
+		return -1;
+	img_cfg = json_object_get(img->config, "config");
 
 	/* docker's rule: a new entrypoint drops the image's CMD */
 	if (o->entrypoint) {
@@ -271,7 +293,6 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	if (json_array_size(entry) + json_array_size(cmd) == 0) {
 		json_decref(entry);
 		json_decref(cmd);
-		rt_image_release(&img);
 		return tug_errf(err, TUG_E_INVALID, "no command specified: give one after the image name");
 	}
 	env = json_array();
@@ -313,7 +334,6 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 		json_decref(entry);
 		json_decref(cmd);
 		json_decref(env);
-		rt_image_release(&img);
 		return -1;
 	}
 	labels = json_object();
@@ -370,22 +390,20 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	jset_str(cfg, "Created", fmt_rfc3339(ts, sizeof(ts), now));
 	jset_int(cfg, "CreatedNs", now);
 	jset_str(cfg, "Image", o->image);
-	jset_str(cfg, "ImageId", img.id);
+	jset_str(cfg, "ImageId", img->id);
 	json_object_set_new(cfg, "Config", ccfg);
 	json_object_set_new(cfg, "HostConfig", hcfg);
 	json_object_set_new(cfg, "Mounts", mounts);
 	if (net_ctr_config(rt, o, img_cfg, cfg, err) < 0) {
-		rt_image_release(&img);
 		json_decref(cfg);
 		return -1;
 	}
 	{
 		json_t *lower = json_array();
-		for (size_t i = 0; i < img.nlayers; i++)
-			json_array_append_new(lower, json_string(img.layer_dirs[i]));
+		for (size_t i = 0; i < img->nlayers; i++)
+			json_array_append_new(lower, json_string(img->layer_dirs[i]));
 		json_object_set_new(cfg, "Layers", lower);
 	}
-	rt_image_release(&img);
 
 	/* directory and files first, then the name, then state.json: readers
 	 * skip a container without state.json, so nobody sees half of it */

@@ -162,6 +162,17 @@ static int d_prune(struct tug_endpoint *ep, int all, void (*removed)(void *, con
 	return rt_img_prune(RT(ep), all, removed, ctx, reclaimed, err);
 }
 
+static int d_build(struct tug_endpoint *ep, const struct tug_build_opts *o, char *id,
+		   struct tug_err *err)
+{
+	return rt_img_build(RT(ep), o, id, err);
+}
+
+static int d_build_prune(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+			 struct tug_err *err)
+{
+	return rt_build_prune(RT(ep), removed, reclaimed, err);
+}
 static int d_net_create(struct tug_endpoint *ep, const struct tug_net_create_opts *o,
 			char *id, struct tug_err *err)
 {
@@ -271,6 +282,9 @@ static const struct backend_ops runtime_ops = {
 	.reset = d_reset,
 	.close = d_close,
 	.image_prune = d_prune,
+	.image_build = d_build,
+	.build_prune = d_build_prune,
+
 	.network_create = d_net_create,
 	.network_connect = d_net_connect,
 	.network_disconnect = d_net_disconnect,

@@ -57,6 +57,10 @@ void img_chain_id(const char *parent, const char *diff_id, char *out);
  * *out is malloc'd. Fails on a config without valid diff_ids. */
 int img_chain_ids(json_t *cfg, img_digest **out, size_t *n, struct tug_err *err);
 
+/* The machine as Go names it (GOARCH: "amd64", "arm64"...) and the OCI
+ * variant ("v7", or NULL). */
+void img_host_platform(const char **arch, const char **variant);
+
 /* Unpacked size of an image: the sum of its layers' sizes. */
 int64_t img_size(const struct rt *rt, json_t *cfg);
 

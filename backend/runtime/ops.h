@@ -41,6 +41,10 @@ int rt_img_remove(struct rt *rt, const char *ref, int force,
 int rt_img_prune(struct rt *rt, int all, void (*removed)(void *, const char *), void *ctx,
 		 int64_t *reclaimed, struct tug_err *err);
 
+/* build: build*.c */
+int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, struct tug_err *err);
+int rt_build_prune(struct rt *rt, long *removed, int64_t *reclaimed, struct tug_err *err);
+
 /* registries: registry-*.c */
 int rt_img_pull(struct rt *rt, const char *ref, const struct tug_registry_opts *o, char *id_out,
 		struct tug_err *err);

@@ -50,7 +50,13 @@ static int touch(const char *path)
 {
 	int fd;
 	char dir[PATH_MAX], *slash;
+	struct stat st;
 
+	/* an existing file is a mount point as it is: opening it for writing
+	 * would copy it up into the container's upper dir for nothing (and
+	 * into a build step's layer); a symlink is refused as O_NOFOLLOW did */
+	if (lstat(path, &st) == 0)
+		return S_ISLNK(st.st_mode) ? -1 : 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
