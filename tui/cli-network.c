@@ -95,7 +95,9 @@ static int net_ls(struct cli *c, int argc, char **argv)
 	};
 	static const struct cli_column cols[] = {
 		{ "NETWORK ID", "ID" }, { "NAME", "Name" }, { "DRIVER", "Driver" }, { "SCOPE", "Scope" },
-		{ "SUBNET", "Subnet" }, { "CONTAINERS", "Containers" }, { "PORTS", "Ports" }, { NULL, NULL },
+		{ "IPV6", "IPv6" }, { "INTERNAL", "Internal" }, { "SUBNET", "Subnet" },
+		{ "CONTAINERS", "Containers" }, { "PORTS", "Ports" }, { "LABELS", "Labels" },
+		{ "CREATED AT", "CreatedAt" }, { NULL, NULL },
 	};
 
 	rc = cli_parse("network ls", "[OPTIONS]", opts, argc, argv, 0, &optind);
@@ -110,7 +112,9 @@ static int net_ls(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(rows, net_row(&l.items[i], !no_trunc));
 	tug_list_release(&l);
-	rc = cli_print_rows(rows, cols, quiet ? "ID" : NULL, format, &err);
+	rc = cli_print_rows(rows, cols,
+			    "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}\t{{.Subnet}}\t{{.Containers}}\t{{.Ports}}",
+			    quiet ? "ID" : NULL, format, &err);
 	json_decref(rows);
 	return rc < 0 ? cli_fail1(&err) : 0;
 }

@@ -8,29 +8,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *quiet_field,
-		   const char *format, struct tug_err *err)
+int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *default_table,
+		   const char *quiet_field, const char *format, struct tug_err *err)
 {
-	struct sbuf table = SBUF_INIT, quiet = SBUF_INIT;
+	struct sbuf quiet = SBUF_INIT;
 	struct cli_fmt fmt = { 0 };
 	json_t *headers = json_object();
 	int rc;
 
-	sbuf_puts(&table, "table ");
-	for (const struct cli_column *c = cols; c->title; c++) {
-		sbuf_printf(&table, "%s{{.%s}}", c == cols ? "" : "\t", c->field);
+	for (const struct cli_column *c = cols; c->title; c++)
 		json_object_set_new(headers, c->field, json_string(c->title));
-	}
 	if (quiet_field) {
 		sbuf_printf(&quiet, "{{.%s}}", quiet_field);
 		format = quiet.s;
 	}
-	rc = cli_fmt_init(&fmt, format, table.s, err);
+	rc = cli_fmt_init(&fmt, format, default_table, err);
 	if (rc == 0)
 		rc = cli_fmt_print(&fmt, rows, headers, stdout, err);
 	cli_fmt_release(&fmt);
 	json_decref(headers);
-	sbuf_release(&table);
 	sbuf_release(&quiet);
 	return rc;
 }

@@ -7,17 +7,18 @@
 #include <jansson.h>
 #include "cli.h"
 
-/* A table column: its title and the row field it shows. */
+/* A row field and the column title a table shows for it. */
 struct cli_column {
 	const char *title;
 	const char *field;
 };
 
 /* Print rows (array of objects): with quiet_field only that field, one
- * per line; otherwise by format (NULL = the table of cols, "json", a Go
- * template or "table TEMPLATE"). cols ends with a NULL title. */
-int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *quiet_field,
-		   const char *format, struct tug_err *err);
+ * per line; otherwise by format (NULL = default_table, "json", a Go
+ * template or "table TEMPLATE"). cols names every field a row has (NULL
+ * title ends it). */
+int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *default_table,
+		   const char *quiet_field, const char *format, struct tug_err *err);
 
 /* "k=v,k2=v2" (sorted) as a JSON string, from a labels object. */
 json_t *cli_labels_str(json_t *labels);

@@ -84,7 +84,9 @@ static int vol_ls(struct cli *c, int argc, char **argv)
 		{ 0 },
 	};
 	static const struct cli_column cols[] = {
-		{ "DRIVER", "Driver" }, { "VOLUME NAME", "Name" }, { NULL, NULL },
+		{ "DRIVER", "Driver" }, { "VOLUME NAME", "Name" }, { "SCOPE", "Scope" },
+		{ "MOUNTPOINT", "Mountpoint" }, { "LABELS", "Labels" }, { "LINKS", "Links" },
+		{ "SIZE", "Size" }, { "CREATED AT", "CreatedAt" }, { NULL, NULL },
 	};
 
 	rc = cli_parse("volume ls", "[OPTIONS]", opts, argc, argv, 0, &optind);
@@ -99,7 +101,7 @@ static int vol_ls(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(rows, vol_row(&l.items[i]));
 	tug_list_release(&l);
-	rc = cli_print_rows(rows, cols, quiet ? "Name" : NULL, format, &err);
+	rc = cli_print_rows(rows, cols, "table {{.Driver}}\t{{.Name}}", quiet ? "Name" : NULL, format, &err);
 	json_decref(rows);
 	return rc < 0 ? cli_fail1(&err) : 0;
 }
