@@ -239,10 +239,14 @@ static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 	struct rt *rt = RT(ep);
 	char path[PATH_MAX];
 
-	if (rt_ctr_remove_all(rt, err) < 0)
+	int ctr_rc = rt_ctr_remove_all(rt, err);
+	struct tug_err e;
+
+	/* bridges, veths and firewall rules live outside the root: undo them
+	 * even when a container resisted, before anyone deletes the root */
+	if (net_reset(rt, ctr_rc < 0 ? &e : err) < 0 && ctr_rc == 0)
 		return -1;
-	/* bridges, veths and firewall rules live outside the root */
-	if (net_reset(rt, err) < 0)
+	if (ctr_rc < 0)
 		return -1;
 	/* keep the root directories themselves: the user may have made them */
 	static const char *const dirs[] = { "containers", "names", "images", "layers", "blobs",

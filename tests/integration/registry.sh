@@ -24,13 +24,15 @@ reg_cleanup() {
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 }
-trap 'rc=$?; reg_cleanup; (exit $rc); t_cleanup' EXIT
+trap 'rc=$?; reg_cleanup; fresh2; (exit $rc); t_cleanup' EXIT
 
 export DOCKER_CONFIG=$T_DIR/docker XDG_CONFIG_HOME=$T_DIR/xdg
 R2=$T_DIR/root2
 # a second store: what another machine pulling the image would have
 tug2() { "$TUG" --root "$R2" --runroot "$T_DIR/run2" "$@"; }
-fresh2() { rm -rf "$R2" "$T_DIR/run2"; }
+# a reset before the rm: runs in the second store made a default network
+# (bridge, firewall table) that lives outside it
+fresh2() { [ -d "$R2" ] && tug2 system reset --force >/dev/null 2>&1; rm -rf "$R2" "$T_DIR/run2"; }
 quiet() { "$@" >/dev/null 2>&1; }
 py() { "$PY" -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 port() { reg_port; }
