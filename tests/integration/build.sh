@@ -251,7 +251,9 @@ check "a failing RUN names its line and exit code" grep -q \
 	'^tug: Dockerfile:3: RUN echo about to fail && exit 3: process \["/bin/sh","-c","echo about to fail && exit 3"\] did not complete successfully: exit code: 3$' <<<"$out"
 check "the steps after a failure do not run" bash -c '! grep -q "STEP 4" <<<"$1"' _ "$out"
 out=$(printf 'FROM nosuch:7\n' | tug build - 2>&1)
-check "a missing base image says to pull it" grep -q 'Dockerfile:1: FROM nosuch:7: no such image locally: nosuch:7: pull it first' <<<"$out"
+# a missing base is pulled (the harness's proxy keeps that on this machine),
+# and the failure names the Dockerfile line
+check "a missing base image is pulled, and its failure names the line" grep -q 'Dockerfile:1: FROM nosuch:7: pull nosuch:7: ' <<<"$out"
 out=$(printf 'FROM bb\nCOPY --frm=x a b\n' | tug build - 2>&1)
 check "an unknown flag names its line" grep -q 'Dockerfile:2: unknown flag for COPY: --frm' <<<"$out"
 out=$(printf 'FROM bb\nADD https://example.com/f.tar /\n' | tug build - 2>&1)
