@@ -40,8 +40,10 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(wildcard tests/bench
 
 all: $(BIN)
 
+# rename, not overwrite: container monitors are forks of a running tug,
+# and writing over a busy binary fails ("Text file busy")
 $(BIN): $(BUILD)/tug
-	cp $< $@
+	cp $< $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/tug: $(OBJS) Makefile
 	$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)

@@ -104,7 +104,12 @@ int cli_parse(const char *cmd, const char *usage, const struct cli_opt *opts,
 	int i = 1;
 	char **pos = xcalloc((size_t)argc + 1, sizeof(char *));
 	int npos = 0;
+	int h_is_flag = 0;
 
+	/* docker's run/create use -h for --hostname; --help stays */
+	for (const struct cli_opt *p = opts; p && (p->long_name || p->short_name); p++)
+		if (p->short_name == 'h')
+			h_is_flag = 1;
 	for (; i < argc; i++) {
 		char *a = argv[i];
 		if (!strcmp(a, "--")) {
@@ -117,7 +122,7 @@ int cli_parse(const char *cmd, const char *usage, const struct cli_opt *opts,
 			pos[npos++] = a;
 			continue;
 		}
-		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+		if ((!h_is_flag && !strcmp(a, "-h")) || !strcmp(a, "--help")) {
 			cli_usage(cmd, usage, opts, stdout);
 			free(pos);
 			return 1;
@@ -130,7 +135,7 @@ int cli_parse(const char *cmd, const char *usage, const struct cli_opt *opts,
 				if (p->long_name && strlen(p->long_name) == nl && !strncmp(p->long_name, name, nl))
 					o = p;
 			if (!o) {
-				cli_failf("%s: unknown flag: --%.*s\nSee 'tug %s --help'.", cmd, (int)nl, name, cmd);
+				cli_failf("%s: unknown flag: --%.*s (see 'tug %s --help')", cmd, (int)nl, name, cmd);
 				free(pos);
 				return -1;
 			}
@@ -156,7 +161,7 @@ int cli_parse(const char *cmd, const char *usage, const struct cli_opt *opts,
 				if (q->short_name == *p)
 					o = q;
 			if (!o) {
-				cli_failf("%s: unknown shorthand flag: '%c' in %s\nSee 'tug %s --help'.", cmd, *p, a, cmd);
+				cli_failf("%s: unknown shorthand flag: '%c' in %s (see 'tug %s --help')", cmd, *p, a, cmd);
 				goto fail;
 			}
 			if (o->type == OPT_BOOL) {
@@ -208,5 +213,5 @@ int cli_dispatch(struct cli *c, const char *group, const struct cli_cmd *cmds,
 	for (const struct cli_cmd *p = cmds; p->name; p++)
 		if (!strcmp(p->name, argv[1]))
 			return p->fn(c, argc - 1, argv + 1);
-	return cli_failf("%s: unknown command '%s'\nSee 'tug %s --help'.", group, argv[1], group);
+	return cli_failf("%s: unknown command '%s' (see 'tug %s --help')", group, argv[1], group);
 }

@@ -42,6 +42,12 @@ static const struct cli_cmd commands[] = {
 	{ "image", cmd_image, "Manage images (ls, rm, inspect, ...)" },
 	{ "build", cmd_build, "Build an image from a Dockerfile" },
 	{ "builder", cmd_builder, "Manage the build cache (prune)" },
+	{ "network", cmd_network, "Manage networks (create, ls, rm, connect, ...)" },
+	{ "volume", cmd_volume, "Manage volumes (create, ls, rm, prune, ...)" },
+	{ "pull", cmd_pull, "Download an image from a registry" },
+	{ "push", cmd_push, "Upload an image to a registry" },
+	{ "login", cmd_login, "Log in to a registry" },
+	{ "logout", cmd_logout, "Log out from a registry" },
 	{ "kube", cmd_kube, "Kubernetes clusters: get, logs, scale, delete, contexts" },
 	{ "system", cmd_system, "Manage tug's state (reset, info, df)" },
 	{ "version", cmd_version, "Show the version" },
@@ -135,7 +141,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		} else {
-			cli_failf("unknown flag: %s\nSee 'tug --help'.", argv[i]);
+			cli_failf("unknown flag: %s (see 'tug --help')", argv[i]);
 			return 125;
 		}
 	}
@@ -153,6 +159,6 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
-	cli_failf("unknown command: %s\nSee 'tug --help'.", argv[i]);
+	cli_failf("unknown command: %s (see 'tug --help')", argv[i]);
 	return 125;
 }

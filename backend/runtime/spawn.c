@@ -9,6 +9,7 @@
  * docker's exit codes (125 runtime, 126 cannot run, 127 not found). */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/net.h"
 #include "runtime/secure.h"
 #include "util/fs.h"
 #include "util/str.h"
@@ -21,6 +22,7 @@
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,6 +279,25 @@ int ctr_security_prepare(struct rt *rt, struct tug_err *err)
 
 /* Shared by the container's init and `tug exec`: user, workdir, env,
  * hardening and execve. Returns only on failure. */
+/* Every signal back to its default before execve, as docker's processes
+ * start: an ignored signal stays ignored across execve, and the monitor
+ * (and the CLI) ignore HUP, INT, PIPE and TERM for themselves, which would
+ * make `trap ... TERM` in a container shell a no-op. The raw syscall also
+ * reaches the two signals glibc keeps for itself. */
+static void reset_signals(void)
+{
+	struct {
+		void *handler;
+		unsigned long flags;
+		void *restorer;
+		uint64_t mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
+
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
+}
+
 int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *workdir,
 		     const char *user, int tty, struct tug_err *err)
 {
@@ -311,6 +332,7 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		env = env_with(env, "TERM=xterm");
 	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
 		return -1;
+	reset_signals();
 	{
 		struct secure_opts so;
 		if (secure_opts_init(&so, err) < 0)
@@ -409,7 +431,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
 	trace_mark("spawn: cloned");
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0) {
+	/* the child builds its filesystem meanwhile and waits for 'G' only
+	 * before exec: its network is wired by then */
+	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0) {
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
 		if (io->mntns >= 0)

@@ -12,10 +12,11 @@ import sys
 import tempfile
 import threading
 
+sys.dont_write_bytecode = True  # keep the source tree clean when tests run
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from sim import (auth as A, certs, churn, context, controller, faults as F, kubeconfig, seed,  # noqa: E402
-                 server, store as S, timefmt)
+from sim import (auth as A, certs, churn, context, controller, faults as F, kubeconfig, proxy,  # noqa: E402
+                 seed, server, store as S, timefmt)
 
 
 def parse_args(argv):
@@ -48,6 +49,8 @@ def parse_args(argv):
     p.add_argument("--fault", action="append", default=[], help="fault rule as JSON (repeatable; see README)")
     p.add_argument("--churn", type=float, default=0, help="pod changes per second (load tests)")
     p.add_argument("--churn-mode", default="modify", choices=["modify", "replace"])
+    p.add_argument("--proxy", action="store_true",
+                   help="also run an HTTP CONNECT proxy (port in DIR/proxy-port, kubeconfig context sim-proxy)")
     p.add_argument("--gzip", action="store_true", help="gzip responses over 128 KiB when the client accepts it")
     p.add_argument("--verbose", action="store_true", help="log requests to stderr")
     a = p.parse_args(argv)
@@ -113,7 +116,14 @@ def main(argv=None):
     url = "https://%s:%d" % (host, port)
     sim.server_address = "%s:%d" % (host, port)
     kc = a.kubeconfig or os.path.join(d, "kubeconfig")
-    kubeconfig.write(kc, url, pki, a.token, a.viewer_token, (buser, bpass))
+    proxy_url = None
+    if a.proxy:
+        px = proxy.ConnectProxy(sim, a.host)
+        px.start()
+        proxy_url = "http://%s:%d" % (host, px.port)
+        with open(os.path.join(d, "proxy-port"), "w") as f:
+            f.write("%d\n" % px.port)
+    kubeconfig.write(kc, url, pki, a.token, a.viewer_token, (buser, bpass), proxy_url)
     ctl.start()
     if a.churn:
         sim.churn.set(a.churn, a.churn_mode)

@@ -7,8 +7,8 @@ import bisect
 import json
 import time
 
-from . import (auth, errors, logs, metrics, objects, patch as P, resources as R, selectors, store as S, tables,
-               timefmt)
+from . import (auth, errors, logs, metrics, objects, patch as P, protobuf, resources as R, selectors, store as S,
+               tables, timefmt)
 
 
 def _flag(q, k):
@@ -98,16 +98,36 @@ def table_rows(rt, entries, include, now):
     return cols, rows
 
 
-def table_bytes(rt, entries, list_meta, q, version, with_columns=True):
+def table_chunks(rt, entries, list_meta, q, version, with_columns=True):
     include = q.get("includeObject") or "Metadata"
     cols, rows = table_rows(rt, entries, include, time.time())
     head = S.encode({"kind": "Table", "apiVersion": "meta.k8s.io/" + (version or "v1"), "metadata": list_meta})
-    out = head[:-1]
-    if with_columns:
-        out += b',"columnDefinitions":' + S.encode(cols)
-    else:
-        out += b',"columnDefinitions":null'
-    return out + b',"rows":[' + b",".join(rows) + b"]}"
+    head = head[:-1] + b',"columnDefinitions":' + (S.encode(cols) if with_columns else b"null") + b',"rows":['
+    return chunked(head, rows, b"]}")
+
+
+def table_bytes(rt, entries, list_meta, q, version, with_columns=True):
+    return b"".join(table_chunks(rt, entries, list_meta, q, version, with_columns))
+
+
+CHUNK = 256 * 1024
+
+
+def chunked(head, items, tail):
+    """head + items joined by commas + tail, as a list of ~256 KiB pieces: one huge bytes
+    object would cost a fresh multi-megabyte allocation (and its page faults) per response."""
+    out, cur, size = [head], [], 0
+    for i, it in enumerate(items):
+        if i:
+            cur.append(b",")
+        cur.append(it)
+        size += len(it)
+        if size >= CHUNK:
+            out.append(b"".join(cur))
+            cur, size = [], 0
+    cur.append(tail)
+    out.append(b"".join(cur))
+    return out
 
 
 # ---- request entry ----
@@ -164,6 +184,9 @@ def handle(h, group, version, rest, q, body):
     if not auth.Auth.allowed(user, verb) and not rt.virtual:
         raise errors.forbidden(user.name, verb, rt, ns, name, sub)
     sim.count("%s %s%s" % (verb, rt.key, "/" + sub if sub else ""))
+    ctype = (h.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+    if body and ctype == "application/vnd.kubernetes.protobuf":
+        body = S.encode(protobuf.decode(body))
     if rt.virtual:
         return _virtual(h, rt, verb, ns, name, q, body)
     if sub in ("exec", "attach", "portforward", "proxy"):
@@ -171,7 +194,7 @@ def handle(h, group, version, rest, q, body):
                                  "simulated API server" % sub)
     mode, mver = negotiate(h.headers.get("Accept"))
     if verb == "list":
-        return h.send_body(200, list_bytes(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))
+        return h.send_body(200, list_chunks(sim, rt, ns, q, mode, mver), _ct(mode, mver, True))
     if verb == "watch":
         if name:
             q = dict(q)
@@ -200,6 +223,8 @@ def handle(h, group, version, rest, q, body):
         e = update(sim, rt, ns, name, sub, _json_body(body), q)
         return _send_entry(h, rt, e, mode, mver, q)
     if verb == "patch":
+        if ctype not in P.PATCH_TYPES:
+            raise errors.unsupported_media(ctype)
         res = patch(sim, rt, ns, name, sub, h.headers.get("Content-Type"), _json_body(body), q)
         if sub == "scale":
             return h.send_json(200, res)
@@ -243,6 +268,11 @@ def _get(sim, rt, ns, name):
 # ---- list ----
 
 def list_bytes(sim, rt, ns, q, mode="json", mver=None):
+    return b"".join(list_chunks(sim, rt, ns, q, mode, mver))
+
+
+def list_chunks(sim, rt, ns, q, mode="json", mver=None):
+    """The list response as a list of byte pieces (see chunked)."""
     store = sim.store
     lsel = selectors.parse_labels(q.get("labelSelector", ""))
     fsel = selectors.parse_fields(q.get("fieldSelector", ""), rt)
@@ -321,19 +351,33 @@ def list_bytes(sim, rt, ns, q, mode="json", mver=None):
             meta["remainingItemCount"] = remaining
     ents = [e for _, e in page]
     if mode == "table":
-        return table_bytes(rt, ents, meta, q, mver)
+        return table_chunks(rt, ents, meta, q, mver)
     if mode == "meta":
         head = S.encode({"kind": "PartialObjectMetadataList", "apiVersion": "meta.k8s.io/" + (mver or "v1"),
                          "metadata": meta})
-        return head[:-1] + b',"items":[' + b",".join(e.meta_raw() for e in ents) + b"]}"
+        return chunked(head[:-1] + b',"items":[', [e.meta_raw() for e in ents], b"]}")
     head = S.encode({"kind": rt.list_kind, "apiVersion": rt.api_version, "metadata": meta})
-    return head[:-1] + b',"items":[' + b",".join(e.raw() for e in ents) + b"]}"
+    return chunked(head[:-1] + b',"items":[', [e.raw() for e in ents], b"]}")
 
 
 # ---- watch ----
 
 def _event_line(type_, obj_bytes):
     return b'{"type":"' + type_.encode() + b'","object":' + obj_bytes + b"}\n"
+
+
+def _next_events(store, res, rt, last, wait, stream):
+    """(events after rv last, current rv), waiting up to wait seconds for one; (ApiError, None)
+    when last has been compacted away. Never writes to the client while holding the lock."""
+    with store.lock:
+        try:
+            evs = store.events_after(rt.key, last)
+            if not evs and not stream.dropped:
+                res.cond.wait(wait)
+                evs = store.events_after(rt.key, last)
+        except errors.ApiError as ex:
+            return ex, None
+        return evs, store.rv
 
 
 def watch(h, rt, ns, q, mode, mver):
@@ -439,29 +483,14 @@ def watch(h, rt, ns, q, mode, mver):
             if drop is not None and drop.drop_seconds is not None and now - started >= drop.drop_seconds:
                 stream.abort()
                 return
-            with store.lock:
-                if stream.dropped:
-                    evs = None
-                else:
-                    try:
-                        evs = store.events_after(rt.key, last)
-                    except errors.ApiError as ex:
-                        stream.write(_event_line("ERROR", S.encode(ex.status())))
-                        stream.end()
-                        return
-                    if not evs:
-                        wait = 1.0
-                        if bookmarks:
-                            wait = min(wait, max(0.01, sim.cfg.bookmark_interval - (now - last_bookmark)))
-                        res.cond.wait(wait)
-                        if not stream.dropped:
-                            try:
-                                evs = store.events_after(rt.key, last)
-                            except errors.ApiError as ex:
-                                stream.write(_event_line("ERROR", S.encode(ex.status())))
-                                stream.end()
-                                return
-                    cur = store.rv
+            wait = 1.0
+            if bookmarks:
+                wait = min(wait, max(0.01, sim.cfg.bookmark_interval - (now - last_bookmark)))
+            evs, cur = _next_events(store, res, rt, last, wait, stream)
+            if isinstance(evs, errors.ApiError):
+                stream.write(_event_line("ERROR", S.encode(evs.status())))
+                stream.end()
+                return
             if stream.dropped:
                 stream.abort()
                 return
@@ -481,7 +510,7 @@ def watch(h, rt, ns, q, mode, mver):
                         return
             now = time.time()
             if bookmarks and now - last_bookmark >= sim.cfg.bookmark_interval:
-                bookmark(max(last, cur) if not evs else last)
+                bookmark(max(last, cur))
                 last_bookmark = now
             if now - last_alive_check >= 1.0:
                 last_alive_check = now

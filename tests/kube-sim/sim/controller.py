@@ -12,7 +12,7 @@ from . import events as E, kubelet as K, objects, resources as R, selectors, tim
 WORKLOAD_KEYS = ("deployments.apps", "replicasets.apps", "statefulsets.apps", "daemonsets.apps")
 _KIND_KEY = {"Deployment": "deployments.apps", "ReplicaSet": "replicasets.apps",
              "StatefulSet": "statefulsets.apps", "DaemonSet": "daemonsets.apps"}
-RESYNC = 5.0
+RESYNC = 30.0
 
 
 class Controller:
@@ -222,8 +222,7 @@ class Controller:
         now = time.time()
         started = pod.get("status", {}).get("startTime")
         started = timefmt.parse(started) if started else now
-        self.store.mutate("pods", ns, name, lambda p: self.kubelet.running_status(p, started, True, 0, state, now)
-                          and None)
+        self.store.mutate("pods", ns, name, lambda p: self.kubelet.set_running(p, started, 0, state, now))
         if state == "CrashLoopBackOff":
             self.at(10, self.kubelet.crash, ns, name, pod["metadata"]["uid"])
 
@@ -235,10 +234,13 @@ class Controller:
         md = obj["metadata"]
         ns, name = md.get("namespace", ""), md["name"]
         if propagation == "Orphan":
-            for dep_key, dns, dname in list(self.store.owned.get(md["uid"], ())):
-                self.store.mutate(dep_key, dns, dname, lambda o: o["metadata"].__setitem__(
-                    "ownerReferences", [r for r in o["metadata"].get("ownerReferences") or []
-                                        if r.get("uid") != md["uid"]]) or None)
+            uid = md["uid"]
+
+            def orphan(o):
+                o["metadata"]["ownerReferences"] = [r for r in o["metadata"].get("ownerReferences") or []
+                                                    if r.get("uid") != uid]
+            for dep_key, dns, dname in list(self.store.owned.get(uid, ())):
+                self.store.mutate(dep_key, dns, dname, orphan)
         if rt is R.PODS:
             return self.kubelet.delete(obj, grace)
         if rt is R.NAMESPACES:
@@ -358,6 +360,8 @@ class Controller:
             labels["endpoints.kubernetes.io/managed-by"] = "endpoint-controller"
             if cur is None:
                 ep = {"metadata": {"name": name, "namespace": ns, "labels": labels}}
+                if self.sim.seeding:
+                    ep["metadata"]["creationTimestamp"] = svc["metadata"]["creationTimestamp"]
                 if subsets:
                     ep["subsets"] = subsets
                 store.create("endpoints", ep)

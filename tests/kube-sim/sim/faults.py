@@ -71,8 +71,19 @@ class Faults:
         self.rules = [r for r in self.rules if (r.times is None or r.hits < r.times)
                       and (r.until is None or now < r.until)]
 
+    def stalled(self, path):
+        """True while a stall rule matches this streaming request (open watches and log
+        follows freeze too, not only new requests)."""
+        if not self.rules:
+            return False
+        with self.lock:
+            self._expire()
+            return any(r.stall and r.matches("GET", path, True) for r in self.rules)
+
     def match(self, method, path, is_watch):
         """Rules that apply to this request (each counts one hit)."""
+        if not self.rules:
+            return []
         with self.lock:
             self._expire()
             out = []

@@ -212,8 +212,9 @@ class Kubelet:
                 # the first container crashes; sidecars keep running
                 if i == 0:
                     r = max(restarts, 1)
-                    fin = now - 5
-                    last = {"terminated": {"exitCode": 1, "reason": "Error", "startedAt": timefmt.iso(fin - 3),
+                    fin = now - 1 if restarts <= 1 else now - 5
+                    last = {"terminated": {"exitCode": 1, "reason": "Error",
+                                           "startedAt": timefmt.iso(min(fin, max(started_at, fin - 3))),
                                            "finishedAt": timefmt.iso(fin),
                                            "containerID": "containerd://" + _hex(pod["metadata"].get("uid"),
                                                                                  c["name"], r - 1)}}
@@ -267,6 +268,10 @@ class Kubelet:
                                 _cond("PodScheduled", "True", ts)]
         return pod
 
+    def set_running(self, pod, started_at, restarts, state, now):
+        """store.mutate callback: the status of a pod whose containers came up at started_at."""
+        self.running_status(pod, started_at, True, restarts, state, now)
+
     def start(self, ns, name, uid):
         """Containers come up after the simulated pull/start delay."""
         pod = self.store.get("pods", ns, name)
@@ -278,7 +283,7 @@ class Kubelet:
         now = time.time()
         restarts = 1 if state == "CrashLoopBackOff" else 0
         done = self.store.mutate("pods", ns, name,
-                                 lambda p: self.running_status(p, now, True, restarts, state, now) and None)
+                                 lambda p: self.set_running(p, now, restarts, state, now))
         if done is None:
             return
         node = pod["spec"].get("nodeName")
@@ -310,7 +315,7 @@ class Kubelet:
         now = time.time()
         started = timefmt.parse(pod["status"].get("startTime") or timefmt.iso(now))
         done = self.store.mutate("pods", ns, name,
-                                 lambda p: self.running_status(p, started, True, r, "CrashLoopBackOff", now) and None)
+                                 lambda p: self.set_running(p, started, r, "CrashLoopBackOff", now))
         c = pod["spec"]["containers"][0]
         self.ctl.events.record(done, R.PODS, "Warning", "BackOff", "Back-off restarting failed container %s in pod "
                                "%s_%s(%s)" % (c["name"], name, ns, uid), "kubelet", pod["spec"].get("nodeName"),

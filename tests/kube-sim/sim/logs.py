@@ -48,23 +48,31 @@ class Instance:
         if self.style in ("crash", "job"):
             self.burst = 4
 
-    def time_of(self, n):
-        """Time (seconds, float) of line n."""
+    def time_ns(self, n):
+        """Time of line n in integer nanoseconds (what --timestamps prints)."""
+        start = int(round(self.start * 1e9))
         if n < self.burst:
-            return self.start + n * 0.001
-        jitter = (_h(self.ident, n) % 1000) / 1000.0 * self.interval * 0.3
-        return self.start + (n - self.burst + 1) * self.interval + jitter
+            return start + n * 1000000 + _h(self.ident, n) % 1000000
+        step = int(self.interval * 1e9)
+        return start + (n - self.burst + 1) * step + _h(self.ident, n) % max(1, int(step * 0.3))
+
+    def time_of(self, n):
+        """Time of line n in seconds."""
+        return self.time_ns(n) / 1e9
 
     def last_index(self, t):
         """Index of the last line written at or before t (-1 when none)."""
         if self.style in ("crash", "job"):
             if self.end is not None and t >= self.end:
                 return self.burst  # the burst plus the final line
-            return min(self.burst - 1, int((t - self.start) / 0.001)) if t >= self.start else -1
+            n = min(self.burst - 1, int((t - self.start) / 0.001)) if t >= self.start else -1
+            while n >= 0 and self.time_of(n) > t:
+                n -= 1
+            return n
         if t < self.start:
             return -1
         if t < self.start + self.burst * 0.001 + self.interval:
-            n = min(self.burst - 1, int((t - self.start) / 0.001))
+            n = min(self.burst - 1, int((t - self.start) / 0.001) + 1)
         else:
             n = self.burst - 1 + int((t - self.start) / self.interval)
         while n >= 0 and self.time_of(n) > t:
@@ -120,8 +128,8 @@ class Instance:
         first = max(0, last - RETAIN + 1)
         out = []
         for n in range(first, last + 1):
-            t = self.end if self.style in ("crash", "job") and n == self.burst else self.time_of(n)
-            if since is not None and t < since:
+            t = int(self.end * 1e9) if self.style in ("crash", "job") and n == self.burst else self.time_ns(n)
+            if since is not None and t < since * 1e9:
                 continue
             out.append((n, t))
         return out
@@ -193,10 +201,10 @@ def instance(sim, pod, cname, previous):
     raise errors.bad_request(msg)
 
 
-def _fmt(inst, n, t, timestamps):
+def _fmt(inst, n, t_ns, timestamps):
     line = inst.text(n)
     if timestamps:
-        return ("%s %s\n" % (timefmt.iso_nano(int(t * 1e9)), line)).encode()
+        return ("%s %s\n" % (timefmt.iso_nano(t_ns), line)).encode()
     return (line + "\n").encode()
 
 
@@ -233,7 +241,8 @@ def serve(sim, h, pod, q):
     ns, name, uid = pod["metadata"]["namespace"], pod["metadata"]["name"], pod["metadata"]["uid"]
     nxt = lines[-1][0] + 1 if lines else inst.last_index(now) + 1
     while not stream.closed:
-        t = inst.time_of(nxt)
+        t_ns = inst.time_ns(nxt)
+        t = t_ns / 1e9
         while time.time() < t and not stream.closed:
             stream.idle(min(0.25, t - time.time()))
             cur = sim.store.get("pods", ns, name)
@@ -250,7 +259,7 @@ def serve(sim, h, pod, q):
                 return
         if stream.closed:
             return
-        chunk = _fmt(inst, nxt, t, timestamps)
+        chunk = _fmt(inst, nxt, t_ns, timestamps)
         if limit is not None:
             if sent >= limit:
                 stream.end()

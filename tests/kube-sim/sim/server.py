@@ -12,7 +12,7 @@ import traceback
 import urllib.parse
 import uuid
 
-from . import admin, api, discovery, errors, store as S
+from . import admin, api, discovery, errors, openapi, store as S
 
 HEALTH = ("/healthz", "/livez", "/readyz")
 
@@ -35,6 +35,9 @@ class Stream:
 
     def write(self, data):
         if self.closed or not data:
+            return
+        self.hold_while_stalled()
+        if self.closed:
             return
         try:
             self.h.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
@@ -74,8 +77,16 @@ class Stream:
             return True
         return bool(r)
 
-    def idle(self, seconds):
+    def hold_while_stalled(self):
+        """Freeze (send nothing) while a stall fault covers this stream."""
+        faults = self.h.sim.faults
+        while not self.closed and faults.stalled(self.h.path_only):
+            self.idle(0.1, stall_check=False)
+
+    def idle(self, seconds, stall_check=True):
         """Sleep, noticing a client that went away or a drop request."""
+        if stall_check:
+            self.hold_while_stalled()
         end = time.time() + seconds
         while not self.closed:
             if self.dropped:
@@ -136,11 +147,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("X-Kubernetes-Pf-Prioritylevel-Uid", "00000000-0000-0000-0000-000000000002")
 
     def send_body(self, code, body, content_type="application/json", headers=None):
+        """Answer with body: bytes, str, or a list of byte pieces (written one by one)."""
         if isinstance(body, str):
             body = body.encode()
+        parts = body if isinstance(body, list) else [body]
+        size = sum(len(p) for p in parts)
         enc = None
-        if self.sim.cfg.gzip and len(body) > 128 * 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
-            body = gzip.compress(body, 1)
+        if self.sim.cfg.gzip and size > 128 * 1024 and "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            parts = [gzip.compress(b"".join(parts), 1)]
+            size = len(parts[0])
             enc = "gzip"
         self.send_response(code)
         self.send_header("Content-Type", content_type)
@@ -149,11 +164,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header(k, v)
         if enc:
             self.send_header("Content-Encoding", enc)
-        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Content-Length", str(size))
         self.end_headers()
         if self.command != "HEAD":
             try:
-                self.wfile.write(body)
+                for p in parts:
+                    self.wfile.write(p)
             except (OSError, ValueError):
                 self.close_connection = True
 
@@ -189,6 +205,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sim = self.sim
         url = urllib.parse.urlsplit(self.path)
         path = url.path.rstrip("/") or "/"
+        self.path_only = path
         q = {k: v[0] for k, v in urllib.parse.parse_qs(url.query, keep_blank_values=True).items()}
         try:
             body = self.read_body()
@@ -270,6 +287,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         parts = [p for p in path.split("/") if p]
         accept = self.headers.get("Accept") or ""
+        if parts[:2] == ["openapi", "v3"]:
+            sim.count("GET /openapi/v3")
+            doc = openapi.index() if len(parts) == 2 else openapi.document("/".join(parts[2:]), sim.cfg.version)
+            if doc is None:
+                raise errors.page_not_found(path)
+            self.send_json(200, doc)
+            return
         if parts in (["api"], ["apis"]):
             sim.count("GET /" + parts[0])
             agg = discovery.wants_aggregated(accept)

@@ -118,11 +118,6 @@ class Store:
                     out.append(o)
             return out
 
-    def by_uid_get(self, uid):
-        with self.lock:
-            loc = self.by_uid.get(uid)
-            return self.get(*loc) if loc else None
-
     # ---- writing ----
     def _next_rv(self):
         self.rv += 1
@@ -252,8 +247,10 @@ class Store:
         return h[i:]
 
     def compact(self, keys=None):
-        """Forget all history: every watch or continue token from before now gets 410 Gone."""
+        """Forget all history: every resourceVersion handed out so far becomes too old, so
+        watches and continue tokens from before now get 410 Gone."""
         with self.lock:
+            self.rv += 1
             for k, r in self.res.items():
                 if keys and k not in keys:
                     continue

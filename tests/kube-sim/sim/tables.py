@@ -15,6 +15,15 @@ NAME = _col("Name", fmt="name", desc=_NAME_DESC)
 AGE = _col("Age", desc=_AGE_DESC)
 
 
+def _template_cols(selector_desc=None):
+    """The wide CONTAINERS, IMAGES (and SELECTOR) columns of workload tables."""
+    cols = [_col("Containers", priority=1, desc="Names of each container in the template."),
+            _col("Images", priority=1, desc="Images referenced by each container in the template.")]
+    if selector_desc:
+        cols.append(_col("Selector", priority=1, desc=selector_desc))
+    return cols
+
+
 def _age(obj, now):
     return timefmt.since(obj["metadata"].get("creationTimestamp"), now)
 
@@ -146,8 +155,8 @@ def _pod_row(pod, now):
 
 POD_COLUMNS = [NAME, _col("Ready", desc="The aggregate readiness state of this pod for accepting traffic."),
                _col("Status", desc="The aggregate status of the containers in this pod."),
-               _col("Restarts", desc="The number of times the containers in this pod have been restarted and "
-                                     "when the last container in this pod has restarted."),
+               _col("Restarts", "string", desc="The number of times the containers in this pod have been restarted "
+                                               "and when the last container in this pod has restarted."),
                AGE, _col("IP", priority=1, desc="podIP address allocated to the pod."),
                _col("Node", priority=1, desc="NodeName indicates in which node this pod is scheduled."),
                _col("Nominated Node", priority=1, desc="nominatedNodeName is set only when this pod preempts "
@@ -229,9 +238,7 @@ DEPLOY_COLUMNS = [NAME, _col("Ready", desc="Number of the pod with ready state")
                                                      "deployment that have the desired template spec."),
                   _col("Available", "integer", desc="Total number of available pods (ready for at least "
                                                     "minReadySeconds) targeted by this deployment."),
-                  AGE, _col("Containers", priority=1, desc="Names of each container in the template."),
-                  _col("Images", priority=1, desc="Images referenced by each container in the template."),
-                  _col("Selector", priority=1, desc="Label selector for pods.")]
+                  AGE] + _template_cols("Label selector for pods.")
 
 
 def _rs_row(rs, now):
@@ -244,9 +251,7 @@ def _rs_row(rs, now):
 RS_COLUMNS = [NAME, _col("Desired", "integer", desc="Replicas is the number of desired replicas."),
               _col("Current", "integer", desc="Replicas is the most recently observed number of replicas."),
               _col("Ready", "integer", desc="The number of ready replicas for this replica set."),
-              AGE, _col("Containers", priority=1, desc="Names of each container in the template."),
-              _col("Images", priority=1, desc="Images referenced by each container in the template."),
-              _col("Selector", priority=1, desc="Selector is a label query over pods.")]
+              AGE] + _template_cols("Selector is a label query over pods.")
 
 
 def _sts_row(s, now):
@@ -256,9 +261,7 @@ def _sts_row(s, now):
             _age(s, now), c, i]
 
 
-STS_COLUMNS = [NAME, _col("Ready", desc="Number of the pod with ready state"), AGE,
-               _col("Containers", priority=1, desc="Names of each container in the template."),
-               _col("Images", priority=1, desc="Images referenced by each container in the template.")]
+STS_COLUMNS = [NAME, _col("Ready", desc="Number of the pod with ready state"), AGE] + _template_cols()
 
 
 def _ds_row(d, now):
@@ -281,9 +284,7 @@ DS_COLUMNS = [NAME, _col("Desired", "integer", desc="The total number of nodes t
                                                 "have one or more of the daemon pod running and available."),
               _col("Node Selector", desc="NodeSelector is a selector which must be true for the pod to fit on a "
                                          "node."),
-              AGE, _col("Containers", priority=1, desc="Names of each container in the template."),
-              _col("Images", priority=1, desc="Images referenced by each container in the template."),
-              _col("Selector", priority=1, desc="A label query over pods that are managed by the daemon set.")]
+              AGE] + _template_cols("A label query over pods that are managed by the daemon set.")
 
 
 # ---- services, endpoints, events, namespaces, misc ----

@@ -5,7 +5,7 @@ differences, so it can run on every change and on a periodic resync."""
 import math
 import time
 
-from . import kubelet as K, objects, resources as R, selectors, store as S, timefmt
+from . import kubelet as K, objects, resources as R, store as S, timefmt
 
 HASH_LABEL = "pod-template-hash"
 REV_LABEL = "controller-revision-hash"
@@ -42,6 +42,12 @@ def _cond(old_conds, type_, status, reason, message, now):
     ts = timefmt.iso(now)
     return {"type": type_, "status": status, "lastUpdateTime": ts, "lastTransitionTime": ts,
             "reason": reason, "message": message}
+
+
+def _set_replicas(n):
+    def upd(o):
+        o["spec"]["replicas"] = n
+    return upd
 
 
 def _set_status(store, rt, obj, status):
@@ -99,15 +105,22 @@ class Workloads:
         return created
 
     def _seed_node(self, pod):
+        """Node for a pod created while seeding: round-robin over the fitting nodes (computed
+        once per scheduling constraint, since nodes do not change while seeding)."""
         if pod["spec"].get("nodeName"):
             return self.store.get("nodes", "", pod["spec"]["nodeName"])
         if K.pod_state(pod) == "Unschedulable":
             return None
-        nodes = [n for n in self.store.objects("nodes") if not K.fits(pod["spec"], n)]
+        key = S.encode([pod["spec"].get("nodeSelector"), pod["spec"].get("tolerations")])
+        cache = self.__dict__.setdefault("_seed_fit", {})
+        ent = cache.get(key)
+        if ent is None:
+            ent = cache[key] = [[n for n in self.store.objects("nodes") if not K.fits(pod["spec"], n)], 0]
+        nodes = ent[0]
         if not nodes:
             return None
-        kl = self.ctl.kubelet
-        return min(nodes, key=lambda n: (kl.node_load.get(n["metadata"]["name"], 0), n["metadata"]["name"]))
+        ent[1] += 1
+        return nodes[ent[1] % len(nodes)]
 
     def _unique_name(self, ns, prefix):
         while True:
@@ -234,8 +247,7 @@ class Workloads:
                     continue
                 dec = min(cur, can)
                 can -= dec
-                store.mutate("replicasets.apps", ns, rs["metadata"]["name"],
-                             lambda o, v=cur - dec: o["spec"].__setitem__("replicas", v))
+                store.mutate("replicasets.apps", ns, rs["metadata"]["name"], _set_replicas(cur - dec))
                 rec(d, R.DEPLOYMENTS, "Normal", "ScalingReplicaSet", "Scaled down replica set %s from %d to %d" % (
                     rs["metadata"]["name"], cur, cur - dec), "deployment-controller")
             # keep revisionHistoryLimit old, empty replica sets
@@ -427,6 +439,3 @@ class Workloads:
             del status["updatedNumberScheduled"]
         _set_status(store, R.DAEMONSETS, ds, status)
 
-
-def scale_selector(rt, obj):
-    return selectors.to_string(obj.get("spec", {}).get("selector"))

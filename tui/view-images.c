@@ -1,0 +1,99 @@
+/* view-images.c - images, one row per tag as `docker images` shows them:
+ * repository:tag, id, created, size, the containers using it; remove
+ * untags (or deletes the last tag) after a confirmation. */
+#include "listview.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { I_NAME, I_ID, I_CREATED, I_SIZE, I_USED, I_COUNT };
+
+static const struct table_col cols[I_COUNT] = {
+	[I_NAME] = { "REPOSITORY:TAG", 24, 3, 0, 0, 0 },
+	[I_ID] = { "IMAGE ID", 12, 0, 0, 0, 0 },
+	[I_CREATED] = { "CREATED", 14, 0, 0, 1, 1 },
+	[I_SIZE] = { "SIZE", 9, 0, 1, 1, 0 },
+	[I_USED] = { "CONTAINERS", 10, 1, 0, 1, 2 },
+};
+
+static void add_row(struct listview *lv, const struct tug_obj *o, const char *tag)
+{
+	struct table *t = &lv->t;
+	struct table_row *r;
+	char buf[128];
+	const char *hex = o->id && !strncmp(o->id, "sha256:", 7) ? o->id + 7 : o->id ? o->id : "";
+
+	/* a tag is its own row; an untagged image is its id */
+	r = table_add(t, tag ? tag : o->id);
+	table_set(t, r, I_NAME, tag ? tag : "<none>:<none>", 0, tag ? ROLE_NORMAL : ROLE_MUTED);
+	snprintf(buf, sizeof(buf), "%.12s", hex);
+	table_set(t, r, I_ID, buf, 0, ROLE_MUTED);
+	cell_created(t, r, I_CREATED, o);
+	fmt_size(buf, sizeof(buf), (double)o->size);
+	table_set(t, r, I_SIZE, buf, (double)o->size, ROLE_NORMAL);
+	cell_users(t, r, I_USED, o);
+}
+
+static void rows(struct listview *lv, const struct tug_obj *o)
+{
+	if (!o->tags || !o->tags[0]) {
+		add_row(lv, o, o->name && *o->name && strcmp(o->name, "<none>") ? o->name : NULL);
+		return;
+	}
+	for (char **t = o->tags; *t; t++)
+		add_row(lv, o, *t);
+}
+
+static const struct listview_spec spec = {
+	.kind = TUG_IMAGE,
+	.cols = cols,
+	.ncols = I_COUNT,
+	.sort_col = I_NAME,
+	.noun = "images",
+	.rows = rows,
+};
+
+static int key(struct console *c, void *v, enum action a, int k)
+{
+	struct listview *lv = v;
+	struct table_row **rows;
+	size_t n;
+
+	switch (a) {
+	case ACT_REMOVE: {
+		/* the ref is the tag: removing it untags, as docker rmi does */
+		n = table_targets(&lv->t, &rows);
+		char **refs = xcalloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			refs[i] = rows[i]->id;
+		console_action(c, lv->index, TUG_IMAGE, TUG_ACT_REMOVE, NULL, refs, refs, n);
+		table_clear_marks(&lv->t);
+		free(refs);
+		free(rows);
+		return 1;
+	}
+	case ACT_INSPECT: {
+		/* the row's tag names the image */
+		struct table_row *r = table_selected(&lv->t);
+		if (r && r->data)
+			console_inspect(c, lv->index, TUG_IMAGE, r->id);
+		return 1;
+	}
+	default:
+		return listview_key(c, v, a, k);
+	}
+}
+
+const struct view_ops view_images = {
+	.name = "images",
+	.alias = "img",
+	.title = "Images",
+	.kind = TUG_IMAGE,
+	.scopes = SC_TABLE,
+	.actions = listview_plain_actions,
+	.spec = &spec,
+	.key = key,
+	.hints = listview_plain_hints,
+	LISTVIEW_OPS,
+};
