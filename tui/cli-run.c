@@ -2,6 +2,7 @@
  * struct tug_create_opts. Every value is checked before anything is
  * created, so bad input leaves the store as it was (exit 125, one line). */
 #include "cli.h"
+#include "cli-progress.h"
 #include "cli-attach.h"
 #include "cli-format.h"
 #include "cli-values.h"
@@ -14,7 +15,7 @@
 struct run_flags {
 	int detach, rm, interactive, tty, read_only, sig_proxy;
 	const char *name, *workdir, *user, *hostname, *entrypoint;
-	const char *memory, *cpus, *restart, *network, *stop_signal;
+	const char *memory, *cpus, *restart, *network, *stop_signal, *pull;
 	long pids_limit;
 	struct strv env, env_file, volume, mount, tmpfs, label, publish;
 };
@@ -43,6 +44,7 @@ struct run_flags {
 	{ 0, "net", OPT_STR, &(f).network, "MODE", "Same as --network" }, \
 	{ 'l', "label", OPT_LIST, &(f).label, "KEY=VALUE", "Set a label" }, \
 	{ 0, "stop-signal", OPT_STR, &(f).stop_signal, "SIGNAL", "Signal that stops the container (default SIGTERM)" }, \
+	{ 0, "pull", OPT_STR, &(f).pull, "POLICY", "Pull the image: missing (default), always, never" }, \
 	{ 'p', "publish", OPT_LIST, &(f).publish, "[IP:]HOST:CTR[/PROTO]", "Publish a port (recorded; published once networks exist)" }
 
 struct built {
@@ -169,6 +171,10 @@ static int build_opts(struct run_flags *f, char **args, struct built *b, struct 
 	if (f->stop_signal && cli_parse_signal(f->stop_signal, &sig, err) < 0)
 		return -1;
 	o->stop_signal = f->stop_signal;
+	if (f->pull && strcmp(f->pull, "missing") && strcmp(f->pull, "always") && strcmp(f->pull, "never"))
+		return tug_errf(err, TUG_E_INVALID, "invalid --pull policy '%s': use missing, always or never",
+				f->pull);
+	o->pull = f->pull;
 	for (i = 0; i < f->publish.n; i++)
 		if (cli_check_publish(f->publish.v[i], err) < 0)
 			return -1;
@@ -230,9 +236,22 @@ static int check_and_create(struct cli *c, const char *cmd, struct run_flags *f,
 	*epp = cli_endpoint(c);
 	if (!*epp)
 		return 125;
-	if (backend_create(*epp, &b->o, id, &err) < 0) {
-		tug_err_wrap(&err, "%s", cmd);
-		return cli_fail(&err);
+	{
+		/* a missing image is pulled first, with progress on stderr */
+		struct cli_progress prog;
+		struct tug_registry_opts ro = { 0 };
+		int r;
+
+		cli_progress_init(&prog, stderr, 0);
+		cli_progress_opts(&prog, &ro);
+		b->o.pull_opts = &ro;
+		r = backend_create(*epp, &b->o, id, &err);
+		b->o.pull_opts = NULL;
+		cli_progress_release(&prog);
+		if (r < 0) {
+			tug_err_wrap(&err, "%s", cmd);
+			return cli_fail(&err);
+		}
 	}
 	return -1;
 }
