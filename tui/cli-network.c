@@ -1,6 +1,7 @@
 /* cli-network.c - `tug network create|ls|inspect|rm|prune|connect|
  * disconnect`, docker's commands over the backend's network operations. */
 #include "cli.h"
+#include "cli-format.h"
 #include "cli-objects.h"
 #include "util/str.h"
 
@@ -48,7 +49,7 @@ static int net_create(struct cli *c, int argc, char **argv)
 	rc = backend_network_create(ep, &o, id, &err);
 	strv_release(&labels);
 	if (rc < 0)
-		return cli_fail(&err), 1;
+		return cli_fail1(&err);
 	printf("%s\n", id);
 	return 0;
 }
@@ -89,12 +90,14 @@ static int net_ls(struct cli *c, int argc, char **argv)
 	const struct cli_opt opts[] = {
 		{ 'q', "quiet", OPT_BOOL, &quiet, NULL, "Only print network ids" },
 		{ 0, "no-trunc", OPT_BOOL, &no_trunc, NULL, "Do not shorten ids" },
-		{ 0, "format", OPT_STR, &format, "FORMAT", "table (default) or json" },
+		{ 0, "format", OPT_STR, &format, "FORMAT", "table (default), json, or a Go template" },
 		{ 0 },
 	};
 	static const struct cli_column cols[] = {
 		{ "NETWORK ID", "ID" }, { "NAME", "Name" }, { "DRIVER", "Driver" }, { "SCOPE", "Scope" },
-		{ "SUBNET", "Subnet" }, { "CONTAINERS", "Containers" }, { "PORTS", "Ports" }, { NULL, NULL },
+		{ "IPV6", "IPv6" }, { "INTERNAL", "Internal" }, { "SUBNET", "Subnet" },
+		{ "CONTAINERS", "Containers" }, { "PORTS", "Ports" }, { "LABELS", "Labels" },
+		{ "CREATED AT", "CreatedAt" }, { NULL, NULL },
 	};
 
 	rc = cli_parse("network ls", "[OPTIONS]", opts, argc, argv, 0, &optind);
@@ -104,14 +107,16 @@ static int net_ls(struct cli *c, int argc, char **argv)
 	if (!ep)
 		return 1;
 	if (backend_list(ep, TUG_NETWORK, NULL, &l, &err) < 0)
-		return cli_fail(&err), 1;
+		return cli_fail1(&err);
 	rows = json_array();
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(rows, net_row(&l.items[i], !no_trunc));
 	tug_list_release(&l);
-	rc = cli_print_rows(rows, cols, quiet ? "ID" : NULL, format, &err);
+	rc = cli_print_rows(rows, cols,
+			    "table {{.ID}}\t{{.Name}}\t{{.Driver}}\t{{.Scope}}\t{{.Subnet}}\t{{.Containers}}\t{{.Ports}}",
+			    quiet ? "ID" : NULL, format, &err);
 	json_decref(rows);
-	return rc < 0 ? (cli_fail(&err), 1) : 0;
+	return rc < 0 ? cli_fail1(&err) : 0;
 }
 
 static int net_rm(struct cli *c, int argc, char **argv)
@@ -163,7 +168,7 @@ static int net_connect(struct cli *c, int argc, char **argv)
 	o.aliases = aliases.v;
 	rc = backend_network_connect(ep, argv[optind], argv[optind + 1], &o, &err);
 	strv_release(&aliases);
-	return rc < 0 ? (cli_fail(&err), 1) : 0;
+	return rc < 0 ? cli_fail1(&err) : 0;
 }
 
 static int net_disconnect(struct cli *c, int argc, char **argv)
@@ -187,7 +192,7 @@ static int net_disconnect(struct cli *c, int argc, char **argv)
 	if (!ep)
 		return 1;
 	rc = backend_network_disconnect(ep, argv[optind], argv[optind + 1], force, &err);
-	return rc < 0 ? (cli_fail(&err), 1) : 0;
+	return rc < 0 ? cli_fail1(&err) : 0;
 }
 
 int cmd_network(struct cli *c, int argc, char **argv)

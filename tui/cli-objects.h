@@ -1,30 +1,29 @@
-/* cli-objects.h - small output helpers of the object commands (network,
- * volume): aligned tables with docker's column titles, JSON rows, the
- * inspect array, label text and prune's confirmation prompt. */
+/* cli-objects.h - what the object commands (network, volume) share: list
+ * output through the CLI's --format machinery with docker's column
+ * titles, label text, inspect, rm and prune. */
 #ifndef TUG_CLI_OBJECTS_H
 #define TUG_CLI_OBJECTS_H
 
 #include <jansson.h>
 #include "cli.h"
 
-/* A table column: its title and the row field it shows. */
+/* A row field and the column title a table shows for it. */
 struct cli_column {
 	const char *title;
 	const char *field;
 };
 
-/* Print rows (array of objects with string or integer fields): with
- * quiet_field only that field, one per line; format NULL or "table" an
- * aligned table of cols (NULL-title terminated); "json" one compact JSON
- * object per line. Anything else is an error. */
-int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *quiet_field,
-		   const char *format, struct tug_err *err);
+/* Print rows (array of objects): with quiet_field only that field, one
+ * per line; otherwise by format (NULL = default_table, "json", a Go
+ * template or "table TEMPLATE"). cols names every field a row has (NULL
+ * title ends it). */
+int cli_print_rows(json_t *rows, const struct cli_column *cols, const char *default_table,
+		   const char *quiet_field, const char *format, struct tug_err *err);
 
 /* "k=v,k2=v2" (sorted) as a JSON string, from a labels object. */
 json_t *cli_labels_str(json_t *labels);
 
-/* `tug network inspect` and `tug volume inspect`: a JSON array of the
- * objects named in argv, exit 1 if any is missing. */
+/* `tug network inspect` / `tug volume inspect` [-f TEMPLATE] NAME... */
 int cli_inspect_kind(struct cli *c, enum tug_kind kind, const char *cmd, int argc, char **argv);
 
 /* `tug network rm` / `tug volume rm`: action REMOVE on each name (with
@@ -37,9 +36,5 @@ int cli_remove_kind(struct cli *c, enum tug_kind kind, const char *cmd, const ch
  * warning, prints heading and then each removed name. */
 int cli_prune_kind(struct cli *c, enum tug_kind kind, const char *cmd, const char *warning,
 		   const char *heading, int argc, char **argv);
-
-/* Print warning and "Are you sure you want to continue? [y/N]", read the
- * answer from stdin; non-zero for yes. */
-int cli_objects_confirm(const char *warning);
 
 #endif

@@ -18,6 +18,10 @@ struct run_flags {
 	const char *memory, *cpus, *restart, *network, *stop_signal, *pull;
 	long pids_limit;
 	struct strv env, env_file, volume, mount, tmpfs, label, publish;
+	/* networks */
+	int publish_all;
+	const char *ip;
+	struct strv expose, alias, dns, dns_search, dns_option, add_host;
 };
 
 /* What create accepts; run adds -d and --sig-proxy. */
@@ -40,12 +44,21 @@ struct run_flags {
 	{ 0, "mount", OPT_LIST, &(f).mount, "SPEC", "Mount: type=bind|volume|tmpfs,source=,target=,readonly" }, \
 	{ 0, "tmpfs", OPT_LIST, &(f).tmpfs, "DST[:OPTS]", "Mount a tmpfs" }, \
 	{ 0, "read-only", OPT_BOOL, &(f).read_only, NULL, "Mount the root filesystem read-only" }, \
-	{ 0, "network", OPT_STR, &(f).network, "MODE", "none, host, or a network name" }, \
+	{ 0, "network", OPT_STR, &(f).network, "MODE", "bridge (default), none, host, or a network name" }, \
 	{ 0, "net", OPT_STR, &(f).network, "MODE", "Same as --network" }, \
 	{ 'l', "label", OPT_LIST, &(f).label, "KEY=VALUE", "Set a label" }, \
 	{ 0, "stop-signal", OPT_STR, &(f).stop_signal, "SIGNAL", "Signal that stops the container (default SIGTERM)" }, \
 	{ 0, "pull", OPT_STR, &(f).pull, "POLICY", "Pull the image: missing (default), always, never" }, \
-	{ 'p', "publish", OPT_LIST, &(f).publish, "[IP:]HOST:CTR[/PROTO]", "Publish a port (recorded; published once networks exist)" }
+	{ 'p', "publish", OPT_LIST, &(f).publish, "[IP:]HOST:CTR[/PROTO]", "Publish a container port on the host" }, \
+	{ 'P', "publish-all", OPT_BOOL, &(f).publish_all, NULL, "Publish every exposed port on a random host port" }, \
+	{ 0, "expose", OPT_LIST, &(f).expose, "PORT[/PROTO]", "Expose a port (for -P)" }, \
+	{ 0, "ip", OPT_STR, &(f).ip, "IP", "Fixed IPv4 address on the network" }, \
+	{ 0, "network-alias", OPT_LIST, &(f).alias, "NAME", "Extra name on the network" }, \
+	{ 0, "net-alias", OPT_LIST, &(f).alias, "NAME", "Same as --network-alias" }, \
+	{ 0, "dns", OPT_LIST, &(f).dns, "IP", "Nameserver for /etc/resolv.conf" }, \
+	{ 0, "dns-search", OPT_LIST, &(f).dns_search, "DOMAIN", "Search domain for /etc/resolv.conf" }, \
+	{ 0, "dns-option", OPT_LIST, &(f).dns_option, "OPT", "Resolver option for /etc/resolv.conf" }, \
+	{ 0, "add-host", OPT_LIST, &(f).add_host, "NAME:IP", "Add a line to /etc/hosts" }
 
 struct built {
 	struct tug_create_opts o;
@@ -74,6 +87,12 @@ static void flags_release(struct run_flags *f)
 	strv_release(&f->tmpfs);
 	strv_release(&f->label);
 	strv_release(&f->publish);
+	strv_release(&f->expose);
+	strv_release(&f->alias);
+	strv_release(&f->dns);
+	strv_release(&f->dns_search);
+	strv_release(&f->dns_option);
+	strv_release(&f->add_host);
 }
 
 static struct tug_mount *add_mount(struct built *b)
@@ -179,6 +198,14 @@ static int build_opts(struct run_flags *f, char **args, struct built *b, struct 
 		if (cli_check_publish(f->publish.v[i], err) < 0)
 			return -1;
 	o->ports = f->publish.v;
+	o->publish_all = f->publish_all;
+	o->expose = f->expose.v;
+	o->ip = f->ip;
+	o->aliases = f->alias.v;
+	o->dns = f->dns.v;
+	o->dns_search = f->dns_search.v;
+	o->dns_options = f->dns_option.v;
+	o->extra_hosts = f->add_host.v;
 	return 0;
 }
 

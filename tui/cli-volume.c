@@ -1,6 +1,7 @@
 /* cli-volume.c - `tug volume create|ls|inspect|rm|prune`, docker's
  * commands over the backend's volume operations. */
 #include "cli.h"
+#include "cli-format.h"
 #include "cli-objects.h"
 #include "util/str.h"
 
@@ -43,7 +44,7 @@ static int vol_create(struct cli *c, int argc, char **argv)
 	rc = backend_volume_create(ep, &o, out, &err);
 	strv_release(&labels);
 	if (rc < 0)
-		return cli_fail(&err), 1;
+		return cli_fail1(&err);
 	printf("%s\n", out);
 	return 0;
 }
@@ -79,11 +80,13 @@ static int vol_ls(struct cli *c, int argc, char **argv)
 	json_t *rows;
 	const struct cli_opt opts[] = {
 		{ 'q', "quiet", OPT_BOOL, &quiet, NULL, "Only print volume names" },
-		{ 0, "format", OPT_STR, &format, "FORMAT", "table (default) or json" },
+		{ 0, "format", OPT_STR, &format, "FORMAT", "table (default), json, or a Go template" },
 		{ 0 },
 	};
 	static const struct cli_column cols[] = {
-		{ "DRIVER", "Driver" }, { "VOLUME NAME", "Name" }, { NULL, NULL },
+		{ "DRIVER", "Driver" }, { "VOLUME NAME", "Name" }, { "SCOPE", "Scope" },
+		{ "MOUNTPOINT", "Mountpoint" }, { "LABELS", "Labels" }, { "LINKS", "Links" },
+		{ "SIZE", "Size" }, { "CREATED AT", "CreatedAt" }, { NULL, NULL },
 	};
 
 	rc = cli_parse("volume ls", "[OPTIONS]", opts, argc, argv, 0, &optind);
@@ -93,14 +96,14 @@ static int vol_ls(struct cli *c, int argc, char **argv)
 	if (!ep)
 		return 1;
 	if (backend_list(ep, TUG_VOLUME, NULL, &l, &err) < 0)
-		return cli_fail(&err), 1;
+		return cli_fail1(&err);
 	rows = json_array();
 	for (size_t i = 0; i < l.n; i++)
 		json_array_append_new(rows, vol_row(&l.items[i]));
 	tug_list_release(&l);
-	rc = cli_print_rows(rows, cols, quiet ? "Name" : NULL, format, &err);
+	rc = cli_print_rows(rows, cols, "table {{.Driver}}\t{{.Name}}", quiet ? "Name" : NULL, format, &err);
 	json_decref(rows);
-	return rc < 0 ? (cli_fail(&err), 1) : 0;
+	return rc < 0 ? cli_fail1(&err) : 0;
 }
 
 static int vol_inspect(struct cli *c, int argc, char **argv)
