@@ -169,6 +169,12 @@ print(len(c["rootfs"]["diff_ids"]), sum(1 for h in c["history"] if h.get("empty_
 out=$(tug build -q -t cfg:2 "$C" 2>&1)
 check_run "ARG defaults apply without --build-arg" "hello nobody v1.0 as 1000 in /srv/app" cfg:2
 
+# ---- RUN's network ----
+out=$(printf 'FROM bb\nRUN ip -o link | grep -c eth0 || true\n' | tug build --no-cache - 2>&1)
+check "RUN has no network but loopback by default" grep -q '^0$' <<<"$out"
+out=$(printf 'FROM bb\nRUN ip -o link | grep -c eth0 || true\n' | tug build --network bridge --no-cache - 2>&1)
+check "--network bridge gives RUN the default bridge" grep -q '^1$' <<<"$out"
+
 # ---- the cache ----
 C=$W/cache
 mkdir -p "$C"
