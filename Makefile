@@ -96,4 +96,3 @@ clean:
 
 -include $(OBJS:.o=.d)
 
-$(BUILD)/backend/pending.o: CFLAGS += -Wno-unused-parameter

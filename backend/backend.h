@@ -108,6 +108,8 @@ struct tug_action_opts {
 	int replicas;
 };
 
+struct tug_registry_opts;
+
 /* What `tug create`/`run` ask of a driver that runs containers. */
 struct tug_mount {
 	char *type;      /* "bind", "volume", "tmpfs" */
@@ -140,6 +142,45 @@ struct tug_create_opts {
 	const char *stop_signal;
 	char **ports;          /* -p specs as given ("8080:80/tcp"), NULL-terminated or
 				* NULL: recorded now, published once networks exist */
+	/* Bridge networks (network drivers that have them). */
+	int publish_all;       /* -P: every exposed port on a random host port */
+	char **expose;         /* --expose PORT[-END][/PROTO] */
+	const char *ip;        /* --ip: fixed address on the (single) network */
+	char **aliases;        /* --network-alias: extra names on user networks */
+	char **dns;            /* --dns: nameservers for /etc/resolv.conf */
+	char **dns_search;     /* --dns-search */
+	char **dns_options;    /* --dns-option */
+	char **extra_hosts;    /* --add-host NAME:IP lines for /etc/hosts */
+	/* A missing image is pulled first (docker's run/create): pull is
+	   "missing" (NULL, the default), "always" or "never"; pull_opts gives
+	   the pull its progress callback, TLS and platform choices (NULL =
+	   defaults, no progress). The first event of an implicit pull is the
+	   message "Unable to find image 'REF' locally". */
+	const char *pull;
+	const struct tug_registry_opts *pull_opts;
+};
+
+/* tug network create. */
+struct tug_net_create_opts {
+	const char *name;
+	const char *driver;    /* NULL or "bridge" */
+	const char *subnet;    /* CIDR; NULL = a free one from the address pools */
+	const char *gateway;   /* NULL = first address of the subnet */
+	int internal;          /* no outbound route, no NAT, no published ports */
+	char **labels;         /* KEY=VALUE */
+};
+
+/* tug network connect. */
+struct tug_net_connect_opts {
+	const char *ip;        /* fixed address, NULL = from IPAM */
+	char **aliases;        /* extra names on that network */
+};
+
+/* tug volume create. */
+struct tug_volume_create_opts {
+	const char *name;      /* NULL = generated (64 hex, as docker) */
+	const char *driver;    /* NULL or "local" */
+	char **labels;         /* KEY=VALUE */
 };
 
 /* The caller's stdio for attached runs and exec: fds the driver reads
@@ -254,6 +295,58 @@ struct tug_watch {
 typedef void (*tug_progress_cb)(void *ctx, const char *id, const char *what,
 				int64_t done, int64_t total);
 
+/* What `tug build` asks: a Dockerfile, its context and the options of
+ * docker build. RUN steps run in containers of the endpoint with no
+ * network unless `network` is "host". */
+struct tug_build_opts {
+	const char *context;        /* directory; NULL = none (or context_tar_fd) */
+	int context_tar_fd;         /* a tar of the context (docker build - < ctx.tar); -1 = none */
+	const char *dockerfile;     /* path; NULL = CONTEXT/Dockerfile */
+	const char *dockerfile_text;/* the Dockerfile itself (read from stdin), instead of a path */
+	size_t dockerfile_len;
+	char **tags;                /* NULL-terminated "name[:tag]"; NULL = no name */
+	char **build_args;          /* "KEY=VALUE", or "KEY" for the value in tug's environment */
+	char **labels;              /* "KEY=VALUE" added to the image */
+	const char *target;         /* stage to stop at; NULL = the last */
+	const char *network;        /* RUN steps: "none" (default), "host" or a network name */
+	int no_cache;               /* run every step (the results still fill the cache) */
+	int out_fd;                 /* where RUN output goes; -1 = discarded */
+	/* one line of progress: "STEP 2/5: RUN make", "--> CACHED", warnings */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
+	volatile int *cancel;       /* set non-zero (from a signal handler or another
+				     * thread) to stop: a running step is killed */
+	const char *platform;       /* "os/arch[/variant]": must be this machine's; NULL = it */
+};
+/* Registry operations (pull, push, login).
+ *
+ * Progress events, as docker's pull/push output: with id NULL, `what` is
+ * a line to show as it is ("latest: Pulling from library/busybox",
+ * "Digest: sha256:...", "Status: Downloaded newer image for busybox:latest",
+ * "warning: ..."), done = total = -1. With id set (the 12-hex short digest
+ * of a layer or config blob), `what` is that blob's state - pull:
+ * "Pulling fs layer", "Waiting", "Downloading", "Resuming", "Download
+ * complete", "Extracting", "Pull complete", "Already exists"; push: "Preparing", "Waiting", "Pushing", "Pushed",
+ * "Layer already exists", "Mounted from REPO" - and done/total are bytes
+ * for "Downloading", "Resuming", "Extracting" and "Pushing" (total -1 when
+ * unknown), -1 otherwise. Events come from the calling thread only, one
+ * at a time; "Downloading" and "Extracting" at most every 100 ms per blob.
+ *
+ * The operation runs in the calling thread until it ends (the console
+ * calls it from a worker thread); setting *cancel non-zero from another
+ * thread stops it within about 100 ms with the error "canceled", leaving
+ * the store as it was. */
+struct tug_registry_opts {
+	int insecure;             /* --tls-verify=false: plain HTTP or unverified
+				     TLS allowed for this registry (with a warning) */
+	const char *platform;     /* pull: "os/arch[/variant]"; NULL = this machine */
+	const char *username;     /* NULL = the stored credentials (tug login) */
+	const char *password;
+	tug_progress_cb progress; /* NULL = no events */
+	void *ctx;
+	const volatile int *cancel;
+};
+
 struct tug_endpoint;
 
 struct backend_ops {
@@ -326,12 +419,66 @@ struct backend_ops {
 	int (*image_prune)(struct tug_endpoint *ep, int all,
 			   void (*removed)(void *ctx, const char *what), void *ctx,
 			   int64_t *reclaimed, struct tug_err *err);
+	/* Networks (TUG_NETWORK). list fills id, name, status (driver), ip
+	 * (subnet), ports (published ports of its containers), users
+	 * (container names), created_ns and raw (inspect JSON). Removal is
+	 * action(TUG_NETWORK, REMOVE). create writes the id (65 bytes). */
+	int (*network_create)(struct tug_endpoint *ep, const struct tug_net_create_opts *o,
+			      char *id_out, struct tug_err *err);
+	/* Attach a container to a network (a running one gets its interface
+	 * now, a stopped one at its next start) / detach it. */
+	int (*network_connect)(struct tug_endpoint *ep, const char *net, const char *ctr,
+			       const struct tug_net_connect_opts *o, struct tug_err *err);
+	int (*network_disconnect)(struct tug_endpoint *ep, const char *net, const char *ctr,
+				  int force, struct tug_err *err);
+	/* Volumes (TUG_VOLUME). list fills name, id (= name), status (driver),
+	 * size (bytes used), users (container names), created_ns and raw.
+	 * Removal is action(TUG_VOLUME, REMOVE, force: even when in use).
+	 * create writes the name (at most 256 bytes with the NUL). */
+	int (*volume_create)(struct tug_endpoint *ep, const struct tug_volume_create_opts *o,
+			     char *name_out, struct tug_err *err);
+	/* Remove every unused network or volume; removed(ctx, name) for each. */
+	int (*prune)(struct tug_endpoint *ep, enum tug_kind kind,
+		     void (*removed)(void *ctx, const char *name), void *ctx,
+		     struct tug_err *err);
 
 	/* A live list of a kind (see struct tug_watch). Streams must be
 	 * closed before their endpoint. */
 	int (*watch)(struct tug_endpoint *ep, enum tug_kind kind,
 		     const struct tug_list_opts *opts, struct tug_watch **out,
 		     struct tug_err *err);
+
+	/* Build an image from a Dockerfile; writes "sha256:<id>" (72 bytes)
+	 * into id_out. Errors in the Dockerfile name its line. */
+	int (*image_build)(struct tug_endpoint *ep, const struct tug_build_opts *o, char *id_out,
+			   struct tug_err *err);
+	/* Drop the build cache and the layers only it kept; *removed = entries
+	 * dropped, *reclaimed = bytes freed. */
+	int (*build_prune)(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+			   struct tug_err *err);
+
+	/* Pull `ref` ([registry/]name[:tag][@digest]) from its registry: the
+	 * manifest for the platform, every blob verified, layers unpacked;
+	 * names it ref (and repo@digest). Writes the image id ("sha256:..",
+	 * 72 bytes). A pull that fails or is interrupted leaves nothing
+	 * visible; partly downloaded layers are resumed by the next pull. */
+	int (*image_pull)(struct tug_endpoint *ep, const char *ref,
+			  const struct tug_registry_opts *o, char *id_out,
+			  struct tug_err *err);
+	/* Push local image `ref` to `dest` (NULL = ref, which must then name
+	 * the registry and repository). Writes the manifest digest (72 bytes). */
+	int (*image_push)(struct tug_endpoint *ep, const char *ref, const char *dest,
+			  const struct tug_registry_opts *o, char *digest_out,
+			  struct tug_err *err);
+	/* Check o->username/o->password against `registry` ("" or NULL =
+	 * docker.io) and store them for later pulls and pushes (docker's
+	 * config.json, mode 0600). */
+	int (*registry_login)(struct tug_endpoint *ep, const char *registry,
+			      const struct tug_registry_opts *o, struct tug_err *err);
+	/* Forget the credentials of `registry`; TUG_E_NOTFOUND when there
+	 * were none. */
+	int (*registry_logout)(struct tug_endpoint *ep, const char *registry,
+			       struct tug_err *err);
 };
 
 struct tug_endpoint {
@@ -466,6 +613,45 @@ static inline int backend_image_prune(struct tug_endpoint *ep, int all,
 		return backend_refuse_readonly(ep, "image prune", err);
 	return BACKEND_CALL(ep, image_prune, err, all, removed, ctx, reclaimed, err);
 }
+static inline int backend_image_build(struct tug_endpoint *ep, const struct tug_build_opts *o,
+				      char *id_out, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "build", err);
+	return BACKEND_CALL(ep, image_build, err, o, id_out, err);
+}
+static inline int backend_build_prune(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+				      struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "builder prune", err);
+	return BACKEND_CALL(ep, build_prune, err, removed, reclaimed, err);
+}
+static inline int backend_image_pull(struct tug_endpoint *ep, const char *ref,
+				     const struct tug_registry_opts *o, char *id_out,
+				     struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "pull", err);
+	return BACKEND_CALL(ep, image_pull, err, ref, o, id_out, err);
+}
+static inline int backend_image_push(struct tug_endpoint *ep, const char *ref,
+				     const char *dest, const struct tug_registry_opts *o,
+				     char *digest_out, struct tug_err *err)
+{
+	return BACKEND_CALL(ep, image_push, err, ref, dest, o, digest_out, err);
+}
+static inline int backend_registry_login(struct tug_endpoint *ep, const char *registry,
+					 const struct tug_registry_opts *o,
+					 struct tug_err *err)
+{
+	return BACKEND_CALL(ep, registry_login, err, registry, o, err);
+}
+static inline int backend_registry_logout(struct tug_endpoint *ep, const char *registry,
+					  struct tug_err *err)
+{
+	return BACKEND_CALL(ep, registry_logout, err, registry, err);
+}
 static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
 	if (ep->readonly)
@@ -473,6 +659,45 @@ static inline int backend_reset(struct tug_endpoint *ep, struct tug_err *err)
 	return BACKEND_CALL(ep, reset, err, err);
 }
 
+static inline int backend_network_create(struct tug_endpoint *ep,
+					 const struct tug_net_create_opts *o, char *id_out,
+					 struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network create", err);
+	return BACKEND_CALL(ep, network_create, err, o, id_out, err);
+}
+static inline int backend_network_connect(struct tug_endpoint *ep, const char *net,
+					  const char *ctr, const struct tug_net_connect_opts *o,
+					  struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network connect", err);
+	return BACKEND_CALL(ep, network_connect, err, net, ctr, o, err);
+}
+static inline int backend_network_disconnect(struct tug_endpoint *ep, const char *net,
+					     const char *ctr, int force, struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "network disconnect", err);
+	return BACKEND_CALL(ep, network_disconnect, err, net, ctr, force, err);
+}
+static inline int backend_volume_create(struct tug_endpoint *ep,
+					const struct tug_volume_create_opts *o, char *name_out,
+					struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "volume create", err);
+	return BACKEND_CALL(ep, volume_create, err, o, name_out, err);
+}
+static inline int backend_prune(struct tug_endpoint *ep, enum tug_kind k,
+				void (*removed)(void *, const char *), void *ctx,
+				struct tug_err *err)
+{
+	if (ep->readonly)
+		return backend_refuse_readonly(ep, "prune", err);
+	return BACKEND_CALL(ep, prune, err, k, removed, ctx, err);
+}
 static inline int backend_watch(struct tug_endpoint *ep, enum tug_kind k,
 				const struct tug_list_opts *o, struct tug_watch **out,
 				struct tug_err *err)

@@ -11,18 +11,19 @@
 #
 # Environment: TUG and BUILD (set by make), BENCH_RUNS (default 30),
 # BENCH_WARMUP (default 2), BENCH_SECTIONS (run only these sections),
-# BENCH_STRICT.
+# BENCH_STRICT, BENCH_PULL_RUNS (default 5: each pull moves ~100 MB).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 : "${TUG:=$here/../tug}" "${BUILD:=$here/../build}"
 export TUG BUILD
 . "$here/lib.sh" # t_busybox_tar
 . "$here/bench-console.sh" # bench_console
+. "$here/registry/lib.sh" # reg_start
 
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
 BENCHTIME=$BUILD/bench/benchtime
-SECTIONS=(binary_start container_start seccomp console)
+SECTIONS=(binary_start container_start network_start seccomp pull build console)
 MISSED=0
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -38,7 +39,10 @@ done
 
 W=$(mktemp -d /tmp/tug-bench.XXXXXX)
 RUNC_ID=tug-bench-$$
+BENCH_PIDS=()
 bench_cleanup() {
+	local p
+	for p in "${BENCH_PIDS[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
 	if [ -d "$W/tug-root" ]; then
 		"$TUG" --root "$W/tug-root" --runroot "$W/tug-run" system reset --force >/dev/null 2>&1
 	fi
@@ -169,6 +173,37 @@ bench_container_start() {
 	return $rc
 }
 
+# What the default bridge network adds to a container start (lease, veth
+# pair moved into the namespace, address, route, /etc/hosts, teardown at
+# exit) next to --network none, and runc (own network namespace, no
+# interfaces: the same as --network none) where installed.
+bench_network_start() {
+	local tar bridge none runc_res="" out
+	header "network: run --rm on the default bridge vs --network none ($RUNS runs after $WARMUP warm-up)"
+	tar=$(t_busybox_tar) || { note "cannot build the busybox rootfs: install busybox-static"; return 1; }
+	local tug=("$TUG" --root "$W/tug-root" --runroot "$W/tug-run")
+	"${tug[@]}" images -q bench:latest 2>/dev/null | grep -q . ||
+		"${tug[@]}" import "$tar" bench:latest >/dev/null || { note "tug import failed"; return 1; }
+	if ! out=$("${tug[@]}" run --rm bench:latest /bin/true 2>&1 </dev/null); then
+		note "not measured: 'tug run --rm' on the default network failed: ${out%%$'\n'*}"
+		return 1
+	fi
+	bridge=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm bench:latest /bin/true) || return 1
+	none=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" run --rm --network none bench:latest /bin/true) ||
+		return 1
+	fig "run --rm, bridge" "$bridge"
+	fig "run --rm, --network none" "$none"
+	if command -v runc >/dev/null && [ -f "$W/runc-bundle/config.json" ] &&
+		runc_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- \
+			runc --root "$W/runc-state" run --bundle "$W/runc-bundle" "$RUNC_ID"); then
+		fig "runc run, no interfaces" "$runc_res"
+	else
+		note "runc: not measured (not installed, or the container_start section did not prepare its bundle)"
+	fi
+	target "bridge - none" "$(awk -v a="$(field median_ms "$bridge")" -v b="$(field median_ms "$none")" \
+		'BEGIN { printf "%.3f", a - b }')" 10 " ms"
+}
+
 # What secure_filter_prepare() costs with an empty cache vs a cached program.
 bench_seccomp() {
 	local out insns compile cached
@@ -182,6 +217,159 @@ bench_seccomp() {
 	note "$insns BPF instructions (Docker's profile for the native arch and its 32-bit/x32 companions);"
 	note "cached load is $(awk -v a="$(field median_ms "$compile")" -v b="$(field median_ms "$cached")" \
 		'BEGIN { printf "%.0f", a / b }')x cheaper, and it is what every container start pays"
+}
+
+# tug build of a small multi-stage Dockerfile: once without the cache
+# (every RUN in a container, every COPY in an overlay, layers committed),
+# then a fully cached rebuild, the edit-build loop's usual case.
+bench_build() {
+	local tar ctx=$W/build-ctx res_cold res_warm out
+	local tug=("$TUG" --root "$W/tug-root" --runroot "$W/tug-run")
+	header "build: small multi-stage Dockerfile, uncached once, cached rebuild ($RUNS runs)"
+	tar=$(t_busybox_tar) || { note "cannot build the busybox rootfs: install busybox-static"; return 1; }
+	if ! "${tug[@]}" images -q bench:latest 2>/dev/null | grep -q . &&
+		! out=$("${tug[@]}" import "$tar" bench:latest 2>&1 >/dev/null); then
+		note "not measured: 'tug import' failed: ${out%%$'\n'*}"
+		return 1
+	fi
+	mkdir -p "$ctx/src"
+	for i in 1 2 3 4 5 6 7 8; do
+		head -c 65536 /dev/urandom | od -An -tx1 >"$ctx/src/data$i.txt"
+	done
+	printf 'echo built > /out/result\nwc -c /src/* > /out/sizes\n' >"$ctx/build.sh"
+	cat >"$ctx/Dockerfile" <<-'EOF'
+		FROM bench AS build
+		ARG MODE=release
+		WORKDIR /src
+		COPY src/ ./
+		COPY build.sh /build.sh
+		RUN mkdir /out && sh /build.sh && echo "$MODE" > /out/mode
+		FROM bench
+		ENV APP=/app
+		WORKDIR /app
+		COPY --from=build /out/ ./
+		RUN cat result mode > summary
+		CMD ["cat", "/app/summary"]
+	EOF
+	# one warm-up: the first container of a root compiles the seccomp program
+	res_cold=$("$BENCHTIME" -n 1 -w 1 -- "${tug[@]}" build --no-cache -q -t bench-app "$ctx") || {
+		note "the uncached build failed (above)"
+		return 1
+	}
+	res_warm=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "${tug[@]}" build -q -t bench-app "$ctx") || {
+		note "a cached rebuild failed (above)"
+		return 1
+	}
+	fig "uncached build" "$res_cold"
+	fig "cached rebuild" "$res_warm"
+	note "2 stages, 12 instructions: 2 RUN in containers, 3 COPY and 2 WORKDIR in overlays;"
+	note "the cached rebuild hashes the 8 x 190 kB context and gets the same image id"
+}
+# stats MS...: "runs=N median_ms=.. min_ms=.. max_ms=.." of the values
+stats() {
+	printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+		m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+		printf "runs=%d median_ms=%.3f min_ms=%.3f max_ms=%.3f\n", NR, m, v[1], v[NR] }'
+}
+# time_ms CMD...: wall milliseconds of one run (output discarded); fails with it
+time_ms() {
+	local t0 t1
+	t0=$(date +%s%N)
+	"$@" >/dev/null 2>"$W/last.err" </dev/null || return 1
+	t1=$(date +%s%N)
+	echo $(((t1 - t0) / 1000)) | awk '{ printf "%.3f\n", $1 / 1000 }'
+}
+
+# Pull of a ~100 MB single-layer gzip image from a registry on loopback,
+# unpacking included, against skopeo copy to a directory (download and
+# verify only) and podman pull (download and unpack), runs interleaved so
+# that each tool sees the same machine. Page cache warm for all: the
+# registry's blob is read from memory every time.
+bench_pull() {
+	local runs=${BENCH_PULL_RUNS:-5} port reg img i t tug_t=() sk_t=() pm_t=() rc=0
+	header "pull: ~100 MB image from a loopback registry ($runs runs each, interleaved)"
+	if ! command -v docker-registry >/dev/null; then
+		note "docker-registry is not installed (apt-get install docker-registry): nothing to pull from"
+		return 1
+	fi
+	local tug=("$TUG" --root "$W/tug-root" --runroot "$W/tug-run")
+	mkdir -p "$W/pull-img/data"
+	# 64 MB that gzip cannot shrink and 40 MB of text it can: a
+	# realistic mix, 98 MB compressed, 104 MB unpacked
+	for i in $(seq 1 16); do
+		head -c 4M /dev/urandom >"$W/pull-img/data/r$i.bin"
+		head -c 1900000 /dev/urandom | base64 >"$W/pull-img/data/t$i.txt"
+	done
+	tar -C "$W/pull-img" -cf - . | gzip >"$W/pull-img.tar.gz"
+	port=$(reg_port)
+	reg_start "$W/registry" "$port"
+	BENCH_PIDS+=("$REG_PID")
+	reg=127.0.0.1:$port
+	img=$reg/bench/pull:1
+	if ! "${tug[@]}" import "$W/pull-img.tar.gz" "$img" >/dev/null ||
+	   ! "${tug[@]}" push -q "$img" >/dev/null 2>"$W/push.err"; then
+		note "cannot put the image in the registry: $(head -1 "$W/push.err")"
+		return 1
+	fi
+	note "image: $(du -m "$W/pull-img.tar.gz" | cut -f1) MB compressed, $(du -sm "$W/pull-img" | cut -f1) MB unpacked"
+	rm -rf "$W/pull-img"
+	local has_skopeo=0 has_podman=0
+	command -v skopeo >/dev/null && has_skopeo=1
+	command -v podman >/dev/null && has_podman=1
+	local pm=(podman --root "$W/podman-root" --runroot "$W/podman-run" --storage-driver overlay)
+	for i in $(seq 1 "$runs"); do
+		rm -rf "$W/pull-root" "$W/pull-run" && sync
+		t=$(time_ms "$TUG" --root "$W/pull-root" --runroot "$W/pull-run" pull -q "$img") ||
+			{ note "tug pull failed: $(head -1 "$W/last.err")"; return 1; }
+		tug_t+=("$t")
+		if [ $has_skopeo = 1 ]; then
+			rm -rf "$W/skopeo-dir" && sync
+			if t=$(time_ms skopeo copy -q --src-tls-verify=false "docker://$img" "dir:$W/skopeo-dir"); then
+				sk_t+=("$t")
+			else
+				note "skopeo copy failed: $(head -1 "$W/last.err")"
+				has_skopeo=0
+			fi
+		fi
+		if [ $has_podman = 1 ]; then
+			"${pm[@]}" rmi -a -f >/dev/null 2>&1
+			sync
+			if t=$(time_ms "${pm[@]}" pull -q --tls-verify=false "$img"); then
+				pm_t+=("$t")
+			else
+				note "podman pull failed: $(head -1 "$W/last.err")"
+				has_podman=0
+			fi
+		fi
+	done
+	"${pm[@]}" rmi -a -f >/dev/null 2>&1
+	[ $has_podman = 1 ] && "${pm[@]}" system reset -f >/dev/null 2>&1
+	local tug_s sk_s="" pm_s=""
+	tug_s=$(stats "${tug_t[@]}")
+	fig "tug pull (unpacked)" "$tug_s"
+	if [ ${#sk_t[@]} -gt 0 ]; then
+		sk_s=$(stats "${sk_t[@]}")
+		fig "skopeo copy (dir:)" "$sk_s"
+	else
+		note "skopeo: not installed (apt-get install skopeo), comparison skipped"
+	fi
+	if [ ${#pm_t[@]} -gt 0 ]; then
+		pm_s=$(stats "${pm_t[@]}")
+		fig "podman pull" "$pm_s"
+	else
+		note "podman not installed, comparison skipped"
+	fi
+	if [ -n "$sk_s" ]; then
+		target "tug / skopeo" "$(awk -v a="$(field median_ms "$tug_s")" -v b="$(field median_ms "$sk_s")" \
+			'BEGIN { printf "%.2f", a / b }')" 1.0 "x"
+	fi
+	if [ -n "$pm_s" ]; then
+		target "tug / podman" "$(awk -v a="$(field median_ms "$tug_s")" -v b="$(field median_ms "$pm_s")" \
+			'BEGIN { printf "%.2f", a / b }')" 0.7 "x"
+	fi
+	note "each run starts from an empty store (tug, podman) or directory (skopeo), after sync;"
+	note "skopeo copies the blobs to a directory without unpacking them"
+	return $rc
 }
 
 # ---- run ----

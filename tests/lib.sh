@@ -7,6 +7,13 @@ T_N=0
 T_FAILS=0
 : "${TUG:?TUG must point to the tug binary}"
 T_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Nothing a test does may leave this machine: a registry request for any
+# host outside loopback (an implicit pull of an unknown image from
+# docker.io, say) goes to a closed local port instead, with no DNS lookup.
+export http_proxy=http://127.0.0.1:9 https_proxy=http://127.0.0.1:9
+export HTTP_PROXY=$http_proxy HTTPS_PROXY=$https_proxy
+export no_proxy=127.0.0.1,127.0.0.2,127.0.0.3,localhost,::1,127.0.0.0/8
+export NO_PROXY=$no_proxy
 
 ok() { T_N=$((T_N + 1)); echo "ok $T_N - $*"; }
 not_ok() { T_N=$((T_N + 1)); T_FAILS=$((T_FAILS + 1)); echo "not ok $T_N - $*"; }

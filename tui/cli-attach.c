@@ -110,6 +110,9 @@ static void *proxy_main(void *arg)
 	struct tug_endpoint *ep = NULL;
 	unsigned char sig;
 
+	/* started: from here on this thread allocates only after a signal */
+	sem_post(&a->ready);
+
 	for (;;) {
 		ssize_t n = read(a->pipe[0], &sig, 1);
 		if (n < 0 && errno == EINTR)
@@ -136,12 +139,20 @@ int cli_attach_proxy(struct cli_attach *a, struct cli *c, const char *id, struct
 	snprintf(a->id, sizeof(a->id), "%s", id);
 	a->root = c->root;
 	a->runroot = c->runroot;
+	sem_init(&a->ready, 0, 0);
 	if (pthread_create(&a->thread, NULL, proxy_main, a) != 0) {
+		sem_destroy(&a->ready);
 		close(a->pipe[0]);
 		close(a->pipe[1]);
 		a->pipe[0] = a->pipe[1] = -1;
 		return tug_errf(err, TUG_E_GENERIC, "cannot start the signal proxy thread");
 	}
+	/* The attached call forks the container's monitor. A child forked
+	 * while another thread is still starting up can inherit a lock that
+	 * thread holds (ASan's allocator does not guard fork) and hang: let
+	 * the thread settle in its read first. */
+	while (sem_wait(&a->ready) < 0 && errno == EINTR)
+		;
 	fcntl(a->pipe[1], F_SETFL, O_NONBLOCK);
 	g_proxy_fd = a->pipe[1];
 	set_handlers(on_proxied);
@@ -163,6 +174,7 @@ void cli_attach_end(struct cli_attach *a)
 		if (write(a->pipe[1], &stop, 1) < 0)
 			close(a->pipe[1]), a->pipe[1] = -1;
 		pthread_join(a->thread, NULL);
+		sem_destroy(&a->ready);
 		a->proxying = 0;
 	}
 	if (a->pipe[0] >= 0)

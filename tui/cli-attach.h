@@ -12,6 +12,7 @@
 #define TUG_CLI_ATTACH_H
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <termios.h>
 #include "backend.h"
 #include "cli.h"
@@ -22,6 +23,7 @@ struct cli_attach {
 	int proxying;
 	int pipe[2];             /* signal handler -> proxy thread */
 	pthread_t thread;
+	sem_t ready;             /* the proxy thread is up and waiting */
 	const char *root, *runroot;
 	char id[65];
 };

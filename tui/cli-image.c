@@ -323,6 +323,8 @@ int cmd_image(struct cli *c, int argc, char **argv)
 		{ "import", cmd_import, "Create an image from a rootfs tarball" },
 		{ "load", cmd_load, "Load images from a docker-save or OCI archive" },
 		{ "save", cmd_save, "Save images to a docker-save archive" },
+		{ "pull", cmd_pull, "Download an image from a registry" },
+		{ "push", cmd_push, "Upload an image to a registry" },
 		{ NULL, NULL, NULL },
 	};
 	return cli_dispatch(c, "image", cmds, argc, argv);

@@ -1,7 +1,7 @@
 /* cli-inspect.c - `tug inspect`: the backend's full objects as a JSON
  * array indented like docker's, or one line per object with -f TEMPLATE.
- * A reference is looked up as a container, then as an image, unless
- * --type says which. */
+ * A reference is looked up as a container, then as an image, a network
+ * and a volume, as docker does, unless --type says which. */
 #include "cli.h"
 #include "cli-ctr.h"
 #include "cli-format.h"
@@ -91,10 +91,10 @@ int cmd_inspect(struct cli *c, int argc, char **argv)
 	const char *type = NULL, *format = NULL;
 	const struct cli_opt opts[] = {
 		{ 'f', "format", OPT_STR, &format, "TEMPLATE", "Print each object through a Go template ('{{.State.Status}}')" },
-		{ 0, "type", OPT_STR, &type, "TYPE", "Only look for a container or an image" },
+		{ 0, "type", OPT_STR, &type, "TYPE", "Only look for a container, image, network or volume" },
 		{ 0 },
 	};
-	static const enum tug_kind both[] = { TUG_CONTAINER, TUG_IMAGE };
+	static const enum tug_kind both[] = { TUG_CONTAINER, TUG_IMAGE, TUG_NETWORK, TUG_VOLUME };
 	enum tug_kind one;
 	int optind, rc = cli_parse("inspect", "[OPTIONS] NAME|ID [NAME|ID...]", opts, argc, argv, 0,
 				   &optind);
@@ -104,9 +104,10 @@ int cmd_inspect(struct cli *c, int argc, char **argv)
 	if (!argv[optind])
 		return cli_failf("inspect: requires at least one name or id (see 'tug inspect --help')");
 	if (!type)
-		return cli_inspect_kinds(c, "inspect", both, 2, format, argv + optind);
-	if (tug_kind_parse(type, &one) < 0 || (one != TUG_CONTAINER && one != TUG_IMAGE))
-		return cli_failf("inspect: unknown --type '%s': use container or image", type);
+		return cli_inspect_kinds(c, "inspect", both, 4, format, argv + optind);
+	if (tug_kind_parse(type, &one) < 0 ||
+	    (one != TUG_CONTAINER && one != TUG_IMAGE && one != TUG_NETWORK && one != TUG_VOLUME))
+		return cli_failf("inspect: unknown --type '%s': use container, image, network or volume", type);
 	return cli_inspect_kinds(c, "inspect", &one, 1, format, argv + optind);
 }
 

@@ -2,6 +2,7 @@
  * struct tug_create_opts. Every value is checked before anything is
  * created, so bad input leaves the store as it was (exit 125, one line). */
 #include "cli.h"
+#include "cli-progress.h"
 #include "cli-attach.h"
 #include "cli-format.h"
 #include "cli-values.h"
@@ -10,14 +11,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 struct run_flags {
 	int detach, rm, interactive, tty, read_only, sig_proxy;
 	const char *name, *workdir, *user, *hostname, *entrypoint;
-	const char *memory, *cpus, *restart, *network, *stop_signal;
+	const char *memory, *cpus, *restart, *network, *stop_signal, *pull;
 	long pids_limit;
 	struct strv env, env_file, volume, mount, tmpfs, label, publish;
+	/* networks */
+	int publish_all;
+	const char *ip;
+	struct strv expose, alias, dns, dns_search, dns_option, add_host;
 };
 
 /* What create accepts; run adds -d and --sig-proxy. */
@@ -40,11 +44,21 @@ struct run_flags {
 	{ 0, "mount", OPT_LIST, &(f).mount, "SPEC", "Mount: type=bind|volume|tmpfs,source=,target=,readonly" }, \
 	{ 0, "tmpfs", OPT_LIST, &(f).tmpfs, "DST[:OPTS]", "Mount a tmpfs" }, \
 	{ 0, "read-only", OPT_BOOL, &(f).read_only, NULL, "Mount the root filesystem read-only" }, \
-	{ 0, "network", OPT_STR, &(f).network, "MODE", "none, host, or a network name" }, \
+	{ 0, "network", OPT_STR, &(f).network, "MODE", "bridge (default), none, host, or a network name" }, \
 	{ 0, "net", OPT_STR, &(f).network, "MODE", "Same as --network" }, \
 	{ 'l', "label", OPT_LIST, &(f).label, "KEY=VALUE", "Set a label" }, \
 	{ 0, "stop-signal", OPT_STR, &(f).stop_signal, "SIGNAL", "Signal that stops the container (default SIGTERM)" }, \
-	{ 'p', "publish", OPT_LIST, &(f).publish, "[IP:]HOST:CTR[/PROTO]", "Publish a port (recorded; published once networks exist)" }
+	{ 0, "pull", OPT_STR, &(f).pull, "POLICY", "Pull the image: missing (default), always, never" }, \
+	{ 'p', "publish", OPT_LIST, &(f).publish, "[IP:]HOST:CTR[/PROTO]", "Publish a container port on the host" }, \
+	{ 'P', "publish-all", OPT_BOOL, &(f).publish_all, NULL, "Publish every exposed port on a random host port" }, \
+	{ 0, "expose", OPT_LIST, &(f).expose, "PORT[/PROTO]", "Expose a port (for -P)" }, \
+	{ 0, "ip", OPT_STR, &(f).ip, "IP", "Fixed IPv4 address on the network" }, \
+	{ 0, "network-alias", OPT_LIST, &(f).alias, "NAME", "Extra name on the network" }, \
+	{ 0, "net-alias", OPT_LIST, &(f).alias, "NAME", "Same as --network-alias" }, \
+	{ 0, "dns", OPT_LIST, &(f).dns, "IP", "Nameserver for /etc/resolv.conf" }, \
+	{ 0, "dns-search", OPT_LIST, &(f).dns_search, "DOMAIN", "Search domain for /etc/resolv.conf" }, \
+	{ 0, "dns-option", OPT_LIST, &(f).dns_option, "OPT", "Resolver option for /etc/resolv.conf" }, \
+	{ 0, "add-host", OPT_LIST, &(f).add_host, "NAME:IP", "Add a line to /etc/hosts" }
 
 struct built {
 	struct tug_create_opts o;
@@ -73,6 +87,12 @@ static void flags_release(struct run_flags *f)
 	strv_release(&f->tmpfs);
 	strv_release(&f->label);
 	strv_release(&f->publish);
+	strv_release(&f->expose);
+	strv_release(&f->alias);
+	strv_release(&f->dns);
+	strv_release(&f->dns_search);
+	strv_release(&f->dns_option);
+	strv_release(&f->add_host);
 }
 
 static struct tug_mount *add_mount(struct built *b)
@@ -170,10 +190,22 @@ static int build_opts(struct run_flags *f, char **args, struct built *b, struct 
 	if (f->stop_signal && cli_parse_signal(f->stop_signal, &sig, err) < 0)
 		return -1;
 	o->stop_signal = f->stop_signal;
+	if (f->pull && strcmp(f->pull, "missing") && strcmp(f->pull, "always") && strcmp(f->pull, "never"))
+		return tug_errf(err, TUG_E_INVALID, "invalid --pull policy '%s': use missing, always or never",
+				f->pull);
+	o->pull = f->pull;
 	for (i = 0; i < f->publish.n; i++)
 		if (cli_check_publish(f->publish.v[i], err) < 0)
 			return -1;
 	o->ports = f->publish.v;
+	o->publish_all = f->publish_all;
+	o->expose = f->expose.v;
+	o->ip = f->ip;
+	o->aliases = f->alias.v;
+	o->dns = f->dns.v;
+	o->dns_search = f->dns_search.v;
+	o->dns_options = f->dns_option.v;
+	o->extra_hosts = f->add_host.v;
 	return 0;
 }
 
@@ -193,30 +225,26 @@ static int parse_run(const char *cmd, const char *usage, const struct cli_opt *o
 	return -1;
 }
 
-/* --rm for an attached run: the monitor removes the container when it
- * exits; wait (briefly) for that so the caller never sees a leftover. */
-static void wait_removed(struct tug_endpoint *ep, const char *id)
-{
-	struct tug_err err = { 0 };
-	struct tug_action_opts rm = { .timeout_s = -1, .force = 1 };
-	struct timespec ts = { 0, 5 * 1000 * 1000 };
-
-	for (int i = 0; i < 400; i++) {
-		json_t *j = NULL;
-		if (backend_inspect(ep, TUG_CONTAINER, id, &j, &err) < 0)
-			return;
-		json_decref(j);
-		nanosleep(&ts, NULL);
-	}
-	backend_action(ep, TUG_CONTAINER, id, TUG_ACT_REMOVE, &rm, &err);
-}
-
 static void remove_quietly(struct tug_endpoint *ep, const char *id)
 {
 	struct tug_err err = { 0 };
 	struct tug_action_opts rm = { .timeout_s = -1, .force = 1 };
 
 	backend_action(ep, TUG_CONTAINER, id, TUG_ACT_REMOVE, &rm, &err);
+}
+
+/* --rm for an attached run: the built-in runtime's monitor removes the
+ * container before it reports the exit; a driver that has not done so by
+ * now gets it done here, so the caller never sees a leftover. */
+static void ensure_removed(struct tug_endpoint *ep, const char *id)
+{
+	struct tug_err err = { 0 };
+	json_t *j = NULL;
+
+	if (backend_inspect(ep, TUG_CONTAINER, id, &j, &err) < 0)
+		return;
+	json_decref(j);
+	remove_quietly(ep, id);
 }
 
 /* Check the flags, then create the container: the shared first half of
@@ -235,9 +263,22 @@ static int check_and_create(struct cli *c, const char *cmd, struct run_flags *f,
 	*epp = cli_endpoint(c);
 	if (!*epp)
 		return 125;
-	if (backend_create(*epp, &b->o, id, &err) < 0) {
-		tug_err_wrap(&err, "%s", cmd);
-		return cli_fail(&err);
+	{
+		/* a missing image is pulled first, with progress on stderr */
+		struct cli_progress prog;
+		struct tug_registry_opts ro = { 0 };
+		int r;
+
+		cli_progress_init(&prog, stderr, 0);
+		cli_progress_opts(&prog, &ro);
+		b->o.pull_opts = &ro;
+		r = backend_create(*epp, &b->o, id, &err);
+		b->o.pull_opts = NULL;
+		cli_progress_release(&prog);
+		if (r < 0) {
+			tug_err_wrap(&err, "%s", cmd);
+			return cli_fail(&err);
+		}
 	}
 	return -1;
 }
@@ -296,7 +337,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	if (f.rm)
-		wait_removed(ep, id);
+		ensure_removed(ep, id);
 	rc = code;
 out:
 	built_release(&b);

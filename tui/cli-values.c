@@ -175,6 +175,8 @@ static int check_target(const char *flag, const char *spec, const char *t, struc
 	return 0;
 }
 
+static void add_option(struct tug_mount *m, const char *opt);
+
 int cli_parse_volume(const char *spec, struct tug_mount *m, struct tug_err *err)
 {
 	char *copy = xstrdup(spec), *parts[4] = { 0 };
@@ -234,6 +236,9 @@ int cli_parse_volume(const char *spec, struct tug_mount *m, struct tug_err *err)
 			}
 			if (!strcmp(tok, "ro"))
 				m->readonly = 1;
+			/* a new volume starts empty instead of with the image's files */
+			if (!strcmp(tok, "nocopy") && !strcmp(m->type, "volume"))
+				add_option(m, "nocopy");
 		}
 	}
 	free(copy);
@@ -318,8 +323,17 @@ int cli_parse_mount(const char *spec, struct tug_mount *m, struct tug_err *err)
 			}
 			snprintf(opt, sizeof(opt), "mode=%lo", mode);
 			add_option(m, opt);
+		} else if (!strcmp(tok, "volume-nocopy")) {
+			int on = 1;
+			if (val && parse_bool_value(val, &on) < 0) {
+				tug_errf(err, TUG_E_INVALID, "invalid mount '%s': %s takes true or false",
+					 spec, tok);
+				goto fail;
+			}
+			if (on)
+				add_option(m, "nocopy");
 		} else if (!strcmp(tok, "bind-propagation") || !strcmp(tok, "consistency") ||
-			   !strcmp(tok, "volume-nocopy") || !strcmp(tok, "bind-nonrecursive")) {
+			   !strcmp(tok, "bind-nonrecursive")) {
 			/* accepted for compatibility: private propagation and copy-less
 			 * volumes are what tug does anyway */
 		} else {
@@ -354,7 +368,8 @@ int cli_parse_mount(const char *spec, struct tug_mount *m, struct tug_err *err)
 		tug_errf(err, TUG_E_INVALID, "invalid mount '%s': bad volume name '%s'", spec, m->source);
 		goto fail;
 	}
-	if (m->options && strcmp(m->type, "tmpfs")) {
+	if (m->options && strcmp(m->type, "tmpfs") &&
+	    !(!strcmp(m->type, "volume") && !strcmp(m->options, "nocopy"))) {
 		tug_errf(err, TUG_E_INVALID, "invalid mount '%s': tmpfs options need type=tmpfs", spec);
 		goto fail;
 	}

@@ -92,6 +92,17 @@ int cmd_tag(struct cli *c, int argc, char **argv);
 int cmd_rmi(struct cli *c, int argc, char **argv);
 int cmd_image(struct cli *c, int argc, char **argv);
 
+int cmd_build(struct cli *c, int argc, char **argv);
+int cmd_builder(struct cli *c, int argc, char **argv);
+
+int cmd_network(struct cli *c, int argc, char **argv);
+int cmd_volume(struct cli *c, int argc, char **argv);
+/* registries: cli-pull.c, cli-login.c */
+int cmd_pull(struct cli *c, int argc, char **argv);
+int cmd_push(struct cli *c, int argc, char **argv);
+int cmd_login(struct cli *c, int argc, char **argv);
+int cmd_logout(struct cli *c, int argc, char **argv);
+
 int cmd_system(struct cli *c, int argc, char **argv);
 int cmd_kube(struct cli *c, int argc, char **argv);
 int cmd_version(struct cli *c, int argc, char **argv);

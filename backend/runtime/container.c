@@ -3,7 +3,9 @@
 #include "runtime/container.h"
 #include "runtime/cgroup.h"
 #include "runtime/image.h"
+#include "runtime/net.h"
 #include "runtime/ops.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -164,7 +166,8 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 	return 0;
 }
 
-static json_t *mounts_json(const struct tug_create_opts *o, struct tug_err *err)
+static json_t *mounts_json(struct rt *rt, const char *id, const struct tug_create_opts *o,
+			   struct tug_err *err)
 {
 	json_t *a = json_array();
 
@@ -193,6 +196,12 @@ static json_t *mounts_json(const struct tug_create_opts *o, struct tug_err *err)
 			jset_str(j, "Source", "");
 			if (m->options)
 				jset_str(j, "Options", m->options);
+		} else if (!strcmp(m->type, "volume")) {
+			if (vol_ctr_mount(rt, id, m, j, err) < 0) {
+				json_decref(j);
+				json_decref(a);
+				return NULL;
+			}
 		} else {
 			json_decref(j);
 			json_decref(a);
@@ -209,29 +218,18 @@ static json_t *mounts_json(const struct tug_create_opts *o, struct tug_err *err)
 	return a;
 }
 
-int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
-		  struct tug_err *err)
+/* What create refuses before looking at the image. */
+static int create_checks(const struct tug_create_opts *o, const char **policy, int *max_retry,
+			 struct tug_err *err)
 {
-	struct rt_image img;
-	json_t *cfg = NULL, *ccfg, *hcfg, *img_cfg, *entry, *cmd, *env, *mounts = NULL, *labels;
-	const char *policy;
-	int max_retry;
-	char id[65], name[256], path[PATH_MAX], hostname[65];
-	int64_t now = now_ns();
-	char ts[64];
-
-	if (parse_restart(o->restart, &policy, &max_retry, err) < 0)
+	if (parse_restart(o->restart, policy, max_retry, err) < 0)
 		return -1;
-	if (o->auto_remove && strcmp(policy, "no"))
+	if (o->auto_remove && strcmp(*policy, "no"))
 		return tug_errf(err, TUG_E_INVALID, "conflicting options: --restart and --rm");
 	if (o->name && !valid_name(o->name))
 		return tug_errf(err, TUG_E_INVALID,
 				"invalid container name '%s': only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed",
 				o->name);
-	if (o->network && strcmp(o->network, "none") && strcmp(o->network, "host") &&
-	    strcmp(o->network, "default"))
-		return tug_errf(err, TUG_E_UNSUPPORTED,
-				"network '%s': only 'none' and 'host' are available in this version", o->network);
 	if (o->stop_signal && !ctr_parse_signal(o->stop_signal))
 		return tug_errf(err, TUG_E_INVALID, "invalid stop signal '%s'", o->stop_signal);
 	if (o->memory < 0 || o->nano_cpus < 0 || o->pids_limit < 0)
@@ -245,9 +243,38 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 					"range of CPUs is from 0.01 to %ld.00, as there are only %ld CPUs available",
 					ncpu, ncpu);
 	}
-	if (rt_image_get(rt, o->image, &img, err) < 0)
+	return 0;
+}
+
+int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
+		  struct tug_err *err)
+{
+	struct rt_image img;
+	const char *policy;
+	int max_retry, r;
+
+	if (create_checks(o, &policy, &max_retry, err) < 0)
 		return -1;
-	img_cfg = json_object_get(img.config, "config");
+	if (rt_img_get_pull(rt, o, &img, err) < 0)
+		return -1;
+	r = ctr_create_from(rt, o, &img, id_out, err);
+	rt_image_release(&img);
+	return r;
+}
+
+int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct rt_image *img,
+		    char *id_out, struct tug_err *err)
+{
+	json_t *cfg = NULL, *ccfg, *hcfg, *img_cfg, *entry, *cmd, *env, *mounts = NULL, *labels;
+	const char *policy;
+	int max_retry;
+	char id[65], name[256], path[PATH_MAX], hostname[65];
+	int64_t now = now_ns();
+	char ts[64];
+
+	if (create_checks(o, &policy, &max_retry, err) < 0)
+		return -1;
+	img_cfg = json_object_get(img->config, "config");
 
 	/* docker's rule: a new entrypoint drops the image's CMD */
 	if (o->entrypoint) {
@@ -266,7 +293,6 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	if (json_array_size(entry) + json_array_size(cmd) == 0) {
 		json_decref(entry);
 		json_decref(cmd);
-		rt_image_release(&img);
 		return tug_errf(err, TUG_E_INVALID, "no command specified: give one after the image name");
 	}
 	env = json_array();
@@ -301,12 +327,13 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 			json_array_insert_new(env, 0, json_string(
 				"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"));
 	}
-	mounts = mounts_json(o, err);
+	/* the id first: volume references name the container */
+	random_hex_id(id);
+	mounts = mounts_json(rt, id, o, err);
 	if (!mounts) {
 		json_decref(entry);
 		json_decref(cmd);
 		json_decref(env);
-		rt_image_release(&img);
 		return -1;
 	}
 	labels = json_object();
@@ -318,7 +345,6 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	}
 
 	trace_mark("create: image resolved");
-	random_hex_id(id);
 	if (o->name)
 		snprintf(name, sizeof(name), "%s", o->name);
 	else
@@ -357,7 +383,6 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	}
 	jset_bool(hcfg, "ReadonlyRootfs", o->read_only);
 	jset_bool(hcfg, "AutoRemove", o->auto_remove);
-	jset_str(hcfg, "NetworkMode", o->network && strcmp(o->network, "default") ? o->network : "none");
 
 	cfg = json_object();
 	jset_str(cfg, "Id", id);
@@ -365,17 +390,20 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	jset_str(cfg, "Created", fmt_rfc3339(ts, sizeof(ts), now));
 	jset_int(cfg, "CreatedNs", now);
 	jset_str(cfg, "Image", o->image);
-	jset_str(cfg, "ImageId", img.id);
+	jset_str(cfg, "ImageId", img->id);
 	json_object_set_new(cfg, "Config", ccfg);
 	json_object_set_new(cfg, "HostConfig", hcfg);
 	json_object_set_new(cfg, "Mounts", mounts);
+	if (net_ctr_config(rt, o, img_cfg, cfg, err) < 0) {
+		json_decref(cfg);
+		return -1;
+	}
 	{
 		json_t *lower = json_array();
-		for (size_t i = 0; i < img.nlayers; i++)
-			json_array_append_new(lower, json_string(img.layer_dirs[i]));
+		for (size_t i = 0; i < img->nlayers; i++)
+			json_array_append_new(lower, json_string(img->layer_dirs[i]));
 		json_object_set_new(cfg, "Layers", lower);
 	}
-	rt_image_release(&img);
 
 	/* directory and files first, then the name, then state.json: readers
 	 * skip a container without state.json, so nobody sees half of it */
@@ -394,7 +422,8 @@ int rt_ctr_create(struct rt *rt, const struct tug_create_opts *o, char *id_out,
 	}
 	if (json_save_path(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), cfg, err) < 0)
 		goto fail;
-	if (write_etc_files(rt, id, hostname, o->network && !strcmp(o->network, "host"), err) < 0)
+	if (write_etc_files(rt, id, hostname, o->network && !strcmp(o->network, "host"), err) < 0 ||
+	    net_ctr_etc(rt, id, cfg, err) < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "%s/names/%s", rt->root, name);
 	if (symlink(id, path) < 0) {
@@ -626,6 +655,7 @@ int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
 			unlink(link);
 	}
 	json_decref(cfg);
+	net_ctr_removed(rt, id);
 	snprintf(trash, size, "%s/tmp/removed-%s", rt->root, id);
 	if (rename(rt_ctr_path(rt, id, NULL, path, sizeof(path)), trash) < 0)
 		return tug_errno(err, "remove container %.12s", id);
@@ -715,7 +745,8 @@ static int fill_obj(const struct rt *rt, const char *id, struct tug_obj *o, int6
 	o->started_ns = jint(st, "StartedNs");
 	o->finished_ns = jint(st, "FinishedNs");
 	o->restarts = (int)jint(st, "RestartCount");
-	o->ports = xstrdup("");
+	o->ports = net_ports_text(st, cfg);
+	o->ip = net_ctr_ip(st) ? xstrdup(net_ctr_ip(st)) : NULL;
 	o->raw = json_object();
 	json_object_set_new(o->raw, "Config", cfg);
 	json_object_set_new(o->raw, "State", st);
@@ -853,10 +884,11 @@ int rt_ctr_inspect(struct rt *rt, const char *ref, json_t **out, struct tug_err 
 		json_t *binds = json_array(), *m;
 		size_t i;
 		json_array_foreach(json_object_get(cfg, "Mounts"), i, m)
-			if (!strcmp(jstr(m, "Type"), "bind")) {
+			if (!strcmp(jstr(m, "Type"), "bind") || !strcmp(jstr(m, "Type"), "volume")) {
 				char b[PATH_MAX * 2 + 8];
-				snprintf(b, sizeof(b), "%s:%s%s", jstr(m, "Source"), jstr(m, "Destination"),
-					 jbool(m, "RW") ? "" : ":ro");
+				snprintf(b, sizeof(b), "%s:%s%s",
+					 !strcmp(jstr(m, "Type"), "volume") ? jstr(m, "Name") : jstr(m, "Source"),
+					 jstr(m, "Destination"), jbool(m, "RW") ? "" : ":ro");
 				json_array_append_new(binds, json_string(b));
 			}
 		json_object_set_new(h, "Binds", binds);
@@ -874,10 +906,13 @@ int rt_ctr_inspect(struct rt *rt, const char *ref, json_t **out, struct tug_err 
 	json_object_set(o, "Mounts", json_object_get(cfg, "Mounts"));
 	json_object_set(o, "Config", json_object_get(cfg, "Config"));
 	{
-		json_t *ns = json_object();
-		json_t *nets = json_object();
-		json_object_set_new(ns, "Networks", nets);
-		json_object_set_new(ns, "Ports", json_object());
+		/* what net_setup recorded while the container runs */
+		json_t *ns = json_deep_copy(json_object_get(st, "NetworkSettings"));
+		if (!ns || (strcmp(status, ST_RUNNING) && strcmp(status, ST_PAUSED))) {
+			json_decref(ns);
+			ns = json_pack("{s:{}, s:{}, s:s, s:s}", "Networks", "Ports", "IPAddress", "",
+				       "Gateway", "");
+		}
 		json_object_set_new(o, "NetworkSettings", ns);
 	}
 	json_decref(cfg);
@@ -924,5 +959,6 @@ int rt_ctr_rename(struct rt *rt, const char *ref, const char *name, struct tug_e
 	unlink(oldp);
 	json_decref(cfg);
 	fs_unlock(lk);
+	net_ctr_renamed(rt, id, name);
 	return 0;
 }

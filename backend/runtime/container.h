@@ -30,6 +30,13 @@ struct ctr_spec {
 	json_t *mounts;         /* [{Type, Source, Destination, RW, Options}] */
 };
 
+struct rt_image;
+/* rt_ctr_create over an image the caller provides: its config ("config"
+ * gives the defaults) and layer directories, base first. The build runs
+ * its steps this way on layers that are no image yet (img->id ""). */
+int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct rt_image *img,
+		    char *id_out, struct tug_err *err);
+
 int ctr_spec_load(const struct rt *rt, const char *id, struct ctr_spec *s, struct tug_err *err);
 void ctr_spec_release(struct ctr_spec *s);
 

@@ -1,7 +1,9 @@
 /* driver.c - the built-in runtime as a backend endpoint. */
 #include "backend.h"
+#include "runtime/net.h"
 #include "runtime/ops.h"
 #include "runtime/rt.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/str.h"
 
@@ -22,6 +24,10 @@ static int d_list(struct tug_endpoint *ep, enum tug_kind k, const struct tug_lis
 		return rt_ctr_list(RT(ep), o, out, err);
 	case TUG_IMAGE:
 		return rt_img_list(RT(ep), o, out, err);
+	case TUG_NETWORK:
+		return rt_net_list(RT(ep), out, err);
+	case TUG_VOLUME:
+		return rt_vol_list(RT(ep), out, err);
 	default:
 		return tug_errf(err, TUG_E_UNSUPPORTED, "%ss: not supported by the local runtime",
 				tug_kind_name(k));
@@ -36,6 +42,10 @@ static int d_inspect(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
 		return rt_ctr_inspect(RT(ep), ref, out, err);
 	case TUG_IMAGE:
 		return rt_img_inspect(RT(ep), ref, out, err);
+	case TUG_NETWORK:
+		return rt_net_inspect(RT(ep), ref, out, err);
+	case TUG_VOLUME:
+		return rt_vol_inspect(RT(ep), ref, out, err);
 	default:
 		return tug_errf(err, TUG_E_UNSUPPORTED, "inspect %s: not supported by the local runtime",
 				tug_kind_name(k));
@@ -53,6 +63,10 @@ static int d_action(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
 		return rt_ctr_action(RT(ep), ref, act, o, err);
 	if (k == TUG_IMAGE && act == TUG_ACT_REMOVE)
 		return rt_img_remove(RT(ep), ref, o->force, NULL, NULL, err);
+	if (k == TUG_NETWORK && act == TUG_ACT_REMOVE)
+		return rt_net_remove(RT(ep), ref, o->force, err);
+	if (k == TUG_VOLUME && act == TUG_ACT_REMOVE)
+		return rt_vol_remove(RT(ep), ref, o->force, err);
 	return tug_errf(err, TUG_E_UNSUPPORTED, "that action on a %s is not supported by the local runtime",
 			tug_kind_name(k));
 }
@@ -148,12 +162,87 @@ static int d_prune(struct tug_endpoint *ep, int all, void (*removed)(void *, con
 	return rt_img_prune(RT(ep), all, removed, ctx, reclaimed, err);
 }
 
+static int d_build(struct tug_endpoint *ep, const struct tug_build_opts *o, char *id,
+		   struct tug_err *err)
+{
+	return rt_img_build(RT(ep), o, id, err);
+}
+
+static int d_build_prune(struct tug_endpoint *ep, long *removed, int64_t *reclaimed,
+			 struct tug_err *err)
+{
+	return rt_build_prune(RT(ep), removed, reclaimed, err);
+}
+static int d_net_create(struct tug_endpoint *ep, const struct tug_net_create_opts *o,
+			char *id, struct tug_err *err)
+{
+	return rt_net_create(RT(ep), o, id, err);
+}
+
+static int d_net_connect(struct tug_endpoint *ep, const char *net, const char *ctr,
+			 const struct tug_net_connect_opts *o, struct tug_err *err)
+{
+	return rt_net_connect(RT(ep), net, ctr, o, err);
+}
+
+static int d_net_disconnect(struct tug_endpoint *ep, const char *net, const char *ctr,
+			    int force, struct tug_err *err)
+{
+	return rt_net_disconnect(RT(ep), net, ctr, force, err);
+}
+
+static int d_vol_create(struct tug_endpoint *ep, const struct tug_volume_create_opts *o,
+			char *name, struct tug_err *err)
+{
+	return rt_vol_create(RT(ep), o, name, err);
+}
+
+static int d_obj_prune(struct tug_endpoint *ep, enum tug_kind k,
+		       void (*removed)(void *, const char *), void *ctx, struct tug_err *err)
+{
+	if (k == TUG_NETWORK)
+		return rt_net_prune(RT(ep), removed, ctx, err);
+	if (k == TUG_VOLUME)
+		return rt_vol_prune(RT(ep), removed, ctx, err);
+	if (k == TUG_IMAGE) {
+		int64_t reclaimed = 0;
+		return rt_img_prune(RT(ep), 0, removed, ctx, &reclaimed, err);
+	}
+	return tug_errf(err, TUG_E_UNSUPPORTED, "prune of %ss is not supported by the local runtime",
+			tug_kind_name(k));}
+
+static int d_pull(struct tug_endpoint *ep, const char *ref, const struct tug_registry_opts *o,
+		  char *id, struct tug_err *err)
+{
+	return rt_img_pull(RT(ep), ref, o, id, err);
+}
+
+static int d_push(struct tug_endpoint *ep, const char *ref, const char *dest,
+		  const struct tug_registry_opts *o, char *digest, struct tug_err *err)
+{
+	return rt_img_push(RT(ep), ref, dest, o, digest, err);
+}
+
+static int d_login(struct tug_endpoint *ep, const char *registry, const struct tug_registry_opts *o,
+		   struct tug_err *err)
+{
+	return rt_reg_login(RT(ep), registry, o, err);
+}
+
+static int d_logout(struct tug_endpoint *ep, const char *registry, struct tug_err *err)
+{
+	return rt_reg_logout(RT(ep), registry, err);
+}
+
 static int d_reset(struct tug_endpoint *ep, struct tug_err *err)
 {
 	struct rt *rt = RT(ep);
 	char path[PATH_MAX];
 
 	if (rt_ctr_remove_all(rt, err) < 0)
+		return -1;
+	/* bridges, veths and firewall rules live outside the root */
+	if (net_reset(rt, err) < 0)
 		return -1;
 	/* keep the root directories themselves: the user may have made them */
 	static const char *const dirs[] = { "containers", "names", "images", "layers", "blobs",
@@ -193,6 +282,18 @@ static const struct backend_ops runtime_ops = {
 	.reset = d_reset,
 	.close = d_close,
 	.image_prune = d_prune,
+	.image_build = d_build,
+	.build_prune = d_build_prune,
+
+	.network_create = d_net_create,
+	.network_connect = d_net_connect,
+	.network_disconnect = d_net_disconnect,
+	.volume_create = d_vol_create,
+	.prune = d_obj_prune,
+	.image_pull = d_pull,
+	.image_push = d_push,
+	.registry_login = d_login,
+	.registry_logout = d_logout,
 };
 
 int backend_open_runtime(const char *root, const char *runroot, struct tug_endpoint **out,

@@ -2,6 +2,7 @@
  * blobs nothing references any more, and staging leftovers of processes
  * that died. Trees leave the store by an atomic rename into root/tmp
  * first, so a reader never sees half a layer. */
+#include "runtime/build.h"
 #include "runtime/image-store.h"
 #include "util/fs.h"
 #include "util/json.h"
@@ -140,6 +141,14 @@ static int referenced(const struct rt *rt, struct strset *layers, struct strset 
 	return rc;
 }
 
+static void pin_cached(void *ctx, const char *chain, const char *blob)
+{
+	struct strset **sets = ctx;
+
+	set_add(sets[0], chain);
+	set_add(sets[1], blob);
+}
+
 int img_gc(const struct rt *rt, void (*removed)(void *, const char *), void *ctx,
 	   int64_t *freed, struct tug_err *err)
 {
@@ -158,6 +167,11 @@ int img_gc(const struct rt *rt, void (*removed)(void *, const char *), void *ctx
 	for (size_t i = 0; i < ctrs.nlayers; i++)
 		set_add(&layers, ctrs.layers[i]);
 	img_ctrs_release(&ctrs);
+	/* and the layers of build cache entries (`builder prune` drops them) */
+	{
+		struct strset *sets[2] = { &layers, &blobs };
+		build_cache_pins(rt, pin_cached, sets);
+	}
 	d = opendir(img_path(rt, path, sizeof(path), "layers"));
 	while (d && (de = readdir(d))) {
 		json_t *meta;

@@ -13,8 +13,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-/* The machine as Go names it (GOARCH), plus the OCI variant. */
-static void host_platform(const char **arch, const char **variant)
+void img_host_platform(const char **arch, const char **variant)
 {
 	static const struct { const char *uname, *arch, *variant; } map[] = {
 		{ "x86_64", "amd64", NULL },   { "aarch64", "arm64", NULL },
@@ -48,7 +47,7 @@ static char *import_config(const char *diff_id)
 	json_t *hist = json_array(), *h = json_object();
 	char *s;
 
-	host_platform(&arch, &variant);
+	img_host_platform(&arch, &variant);
 	fmt_rfc3339(created, sizeof(created), now_ns());
 	jset_str(c, "architecture", arch);
 	if (variant)

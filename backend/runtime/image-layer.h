@@ -26,6 +26,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "util/digest.h"
 #include "util/err.h"
 
@@ -35,6 +36,14 @@
 
 struct layer_in {
 	int fd;                /* the stream, read to its end */
+	/* or, when set, a reader used instead of fd: up to len bytes into
+	   buf, 0 at the end, -1 with errno set (a download still arriving) */
+	ssize_t (*read)(void *ctx, void *buf, size_t len);
+	void *read_ctx;
+	/* with `read`: the caller digests the raw bytes itself (a download
+	   thread, in parallel with the unpacking) and has written their
+	   "sha256:<hex>" here by the time read returns 0; NULL = digest here */
+	const char *raw_digest;
 	const char *dest;      /* directory to create and unpack into; NULL = digest only */
 	const char *blob_path; /* file to create with the blob to keep; NULL = none */
 	int fd_is_blob;        /* the input is a file the caller keeps as the blob when
@@ -59,8 +68,8 @@ struct layer_out {
  * name climbs above the archive root or does not fit. */
 int layer_clean_path(const char *in, char *out, size_t size);
 
-/* Read in->fd to its end. Fails on I/O errors, input that is not a tar,
- * and unsafe entries (the message names the entry); on failure dest and
+/* Read the input (in->fd or in->read) to its end. Fails on I/O errors,
+ * input that is not a tar, and unsafe entries (the message names the entry); on failure dest and
  * blob_path may hold partial content the caller removes. */
 int layer_read(const struct layer_in *in, struct layer_out *out, struct tug_err *err);
 

@@ -9,6 +9,7 @@
 #include "runtime/image-store.h"
 #include "runtime/imageref.h"
 #include "runtime/ops.h"
+#include "runtime/registry.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -21,7 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
 #define MAX_JSON (64 << 20)
@@ -358,26 +358,6 @@ static int is_index_type(const char *mt)
 	return mt && (!strcmp(mt, MT_OCI_INDEX) || !strcmp(mt, MT_DOCKER_LIST));
 }
 
-static int platform_matches(json_t *desc)
-{
-	static struct utsname u;
-	json_t *p = json_object_get(desc, "platform");
-	const char *arch = jstr(p, "architecture"), *os = jstr(p, "os");
-	const char *want = "amd64";
-
-	if (!p)
-		return 1;
-	if (!u.machine[0])
-		uname(&u);
-	if (!strcmp(u.machine, "aarch64"))
-		want = "arm64";
-	else if (!strncmp(u.machine, "armv", 4))
-		want = "arm";
-	else if (strcmp(u.machine, "x86_64"))
-		want = u.machine;
-	return (!os || !strcmp(os, "linux")) && (!arch || !strcmp(arch, want));
-}
-
 /* The name an index entry gives its image, or NULL. */
 static const char *oci_name(json_t *desc)
 {
@@ -462,10 +442,11 @@ out:
 static int load_oci_desc(struct spool *sp, json_t *desc, const char *name, int depth,
 			 struct tug_err *err)
 {
+	struct reg_platform host;
 	char *buf;
-	size_t len, i;
-	json_t *idx, *d;
-	int rc = -1, found = 0;
+	size_t len;
+	json_t *idx;
+	int rc = -1, k;
 
 	if (!is_index_type(jstr(desc, "mediaType")))
 		return load_oci_manifest(sp, desc, name, err);
@@ -476,14 +457,12 @@ static int load_oci_desc(struct spool *sp, json_t *desc, const char *name, int d
 	idx = json_loadb(buf, len, 0, NULL);
 	free(buf);
 	/* a multi-platform image: the manifest for this machine */
-	json_array_foreach(json_object_get(idx, "manifests"), i, d) {
-		if (!platform_matches(d))
-			continue;
-		found = 1;
-		rc = load_oci_desc(sp, d, name, depth + 1, err);
-		break;
-	}
-	if (!found)
+	reg_platform_host(&host);
+	k = reg_index_select(idx, &host);
+	if (k >= 0)
+		rc = load_oci_desc(sp, json_array_get(json_object_get(idx, "manifests"), (size_t)k), name,
+				   depth + 1, err);
+	else
 		tug_errf(err, TUG_E_NOTFOUND, "index %s has no manifest for this machine's platform",
 			 jstr(desc, "digest"));
 	json_decref(idx);

@@ -2,7 +2,9 @@
  * digest and verify everything in a private directory under root/tmp
  * (slow, unlocked, invisible), then publish it with renames and one index
  * write under the global lock (fast). A process killed while staging
- * leaves only a tmp directory that the next stage sweeps away. */
+ * leaves only a tmp directory that the next stage sweeps away. Layers
+ * of one stage may be staged from several threads at once (pulls unpack
+ * layers while they download): the bookkeeping is under s->mu. */
 #include "runtime/image-layer.h"
 #include "runtime/image-store.h"
 #include "util/fs.h"
@@ -41,6 +43,7 @@ struct stage_image {
 
 struct img_stage {
 	const struct rt *rt;
+	pthread_mutex_t mu;
 	char dir[PATH_MAX];
 	unsigned seq;
 	struct stage_layer *layers;
@@ -59,9 +62,11 @@ int img_stage_new(const struct rt *rt, struct img_stage **out, struct tug_err *e
 	img_tmp_sweep(rt);
 	s = xcalloc(1, sizeof(*s));
 	s->rt = rt;
+	pthread_mutex_init(&s->mu, NULL);
 	random_hex_id(rnd);
 	img_path(rt, s->dir, sizeof(s->dir), "tmp/img-%d-%.16s", (int)getpid(), rnd);
 	if (fs_mkdir_p(s->dir, 0700, err) < 0) {
+		pthread_mutex_destroy(&s->mu);
 		free(s);
 		return -1;
 	}
@@ -71,7 +76,12 @@ int img_stage_new(const struct rt *rt, struct img_stage **out, struct tug_err *e
 
 char *img_stage_tmp(struct img_stage *s, char *buf, size_t size)
 {
-	snprintf(buf, size, "%s/t%u", s->dir, s->seq++);
+	unsigned seq;
+
+	pthread_mutex_lock(&s->mu);
+	seq = s->seq++;
+	pthread_mutex_unlock(&s->mu);
+	snprintf(buf, size, "%s/t%u", s->dir, seq);
 	return buf;
 }
 
@@ -102,7 +112,45 @@ static int staged_blob(struct img_stage *s, const char *digest)
 
 static int have_layer(struct img_stage *s, const char *chain)
 {
-	return staged_layer(s, chain) || store_has(s->rt, "layers/%s", chain);
+	int staged;
+
+	pthread_mutex_lock(&s->mu);
+	staged = staged_layer(s, chain);
+	pthread_mutex_unlock(&s->mu);
+	return staged || store_has(s->rt, "layers/%s", chain);
+}
+
+/* Record a staged layer directory unless one with its ChainID is staged
+ * or stored already; 0 when it was a duplicate. */
+static int add_layer(struct img_stage *s, const char *chain, const char *dir)
+{
+	int added = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (!staged_layer(s, chain) && !store_has(s->rt, "layers/%s", chain)) {
+		s->layers = xrealloc(s->layers, (s->nlayers + 1) * sizeof(*s->layers));
+		memcpy(s->layers[s->nlayers].chain, chain, sizeof(img_digest));
+		s->layers[s->nlayers++].dir = xstrdup(dir);
+		added = 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return added;
+}
+
+/* Record a blob file to publish unless the blob is staged or stored. */
+static int add_blob(struct img_stage *s, const char *digest, const char *path)
+{
+	int added = 0;
+
+	pthread_mutex_lock(&s->mu);
+	if (!staged_blob(s, digest) && !store_has(s->rt, "blobs/sha256/%s", digest)) {
+		s->blobs = xrealloc(s->blobs, (s->nblobs + 1) * sizeof(*s->blobs));
+		memcpy(s->blobs[s->nblobs].digest, digest, sizeof(img_digest));
+		s->blobs[s->nblobs++].path = xstrdup(path);
+		added = 1;
+	}
+	pthread_mutex_unlock(&s->mu);
+	return added;
 }
 
 static int write_layer_meta(const char *dir, const char *chain, const char *parent,
@@ -123,16 +171,16 @@ static int write_layer_meta(const char *dir, const char *chain, const char *pare
 	return r;
 }
 
-int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char *parent_chain,
-		    const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
-		    char *diff_id_out, struct tug_err *err)
+static int stage_layer(struct img_stage *s, struct layer_in *in, const char *in_path,
+		       const char *parent_chain, const char *expect_diff_id, char *chain_out,
+		       struct img_blob *blob_out, char *diff_id_out, struct tug_err *err)
 {
 	char ldir[PATH_MAX], dest[PATH_MAX], blob[PATH_MAX];
 	struct layer_out o;
-	struct layer_in in = { .fd = fd, .fd_is_blob = in_path != NULL };
 	img_digest chain;
 	int unpack = 1;
 
+	in->fd_is_blob = in_path != NULL;
 	if (expect_diff_id) {
 		img_chain_id(parent_chain, expect_diff_id, chain);
 		unpack = !have_layer(s, chain);
@@ -141,10 +189,10 @@ int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char
 	if (unpack) {
 		if (mkdir(ldir, 0755) < 0)
 			return tug_errno(err, "create %s", ldir);
-		in.dest = fs_join(dest, sizeof(dest), ldir, "diff");
+		in->dest = fs_join(dest, sizeof(dest), ldir, "diff");
 	}
-	in.blob_path = img_stage_tmp(s, blob, sizeof(blob));
-	if (layer_read(&in, &o, err) < 0)
+	in->blob_path = img_stage_tmp(s, blob, sizeof(blob));
+	if (layer_read(in, &o, err) < 0)
 		goto fail;
 	if (expect_diff_id && strcmp(o.diff_id, expect_diff_id)) {
 		tug_errf(err, TUG_E_INVALID,
@@ -153,24 +201,17 @@ int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char
 		goto fail;
 	}
 	img_chain_id(parent_chain, o.diff_id, chain);
-	if (unpack && !have_layer(s, chain)) {
+	if (unpack) {
 		if (write_layer_meta(ldir, chain, parent_chain, &o, err) < 0)
 			goto fail;
-		s->layers = xrealloc(s->layers, (s->nlayers + 1) * sizeof(*s->layers));
-		memcpy(s->layers[s->nlayers].chain, chain, sizeof(chain));
-		s->layers[s->nlayers++].dir = xstrdup(ldir);
-	} else if (unpack) {
-		/* the same layer was imported meanwhile: ours is a duplicate */
-		struct tug_err ignore;
-		fs_rm_rf(ldir, &ignore);
+		if (!add_layer(s, chain, ldir)) {
+			/* the same layer was imported meanwhile: ours is a duplicate */
+			struct tug_err ignore;
+			fs_rm_rf(ldir, &ignore);
+		}
 	}
-	if (!staged_blob(s, o.blob_digest) && !store_has(s->rt, "blobs/sha256/%s", o.blob_digest)) {
-		s->blobs = xrealloc(s->blobs, (s->nblobs + 1) * sizeof(*s->blobs));
-		memcpy(s->blobs[s->nblobs].digest, o.blob_digest, sizeof(o.blob_digest));
-		s->blobs[s->nblobs++].path = xstrdup(o.blob_written ? blob : in_path);
-	} else if (o.blob_written) {
+	if (!add_blob(s, o.blob_digest, o.blob_written ? blob : in_path) && o.blob_written)
 		unlink(blob);
-	}
 	memcpy(chain_out, chain, sizeof(chain));
 	if (diff_id_out)
 		memcpy(diff_id_out, o.diff_id, sizeof(o.diff_id));
@@ -185,6 +226,27 @@ fail:
 		unlink(blob);
 	}
 	return -1;
+}
+
+int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char *parent_chain,
+		    const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
+		    char *diff_id_out, struct tug_err *err)
+{
+	struct layer_in in = { .fd = fd };
+
+	return stage_layer(s, &in, in_path, parent_chain, expect_diff_id, chain_out, blob_out,
+			   diff_id_out, err);
+}
+
+int img_stage_layer_read(struct img_stage *s, ssize_t (*rd)(void *, void *, size_t), void *rctx,
+			 const char *raw_digest, const char *in_path, const char *parent_chain,
+			 const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
+			 struct tug_err *err)
+{
+	struct layer_in in = { .fd = -1, .read = rd, .read_ctx = rctx, .raw_digest = raw_digest };
+
+	return stage_layer(s, &in, in_path, parent_chain, expect_diff_id, chain_out, blob_out, NULL,
+			   err);
 }
 
 static char *oci_manifest(const char *id, size_t config_len, const struct img_blob *layers,
@@ -414,5 +476,6 @@ void img_stage_free(struct img_stage *s)
 		img_strv_free(im->keys);
 	}
 	free(s->images);
+	pthread_mutex_destroy(&s->mu);
 	free(s);
 }

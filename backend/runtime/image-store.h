@@ -9,6 +9,7 @@
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "runtime/rt.h"
 #include "util/digest.h"
 #include "util/err.h"
@@ -55,6 +56,10 @@ void img_chain_id(const char *parent, const char *diff_id, char *out);
 /* ChainIDs of every layer of a config's rootfs.diff_ids, base first;
  * *out is malloc'd. Fails on a config without valid diff_ids. */
 int img_chain_ids(json_t *cfg, img_digest **out, size_t *n, struct tug_err *err);
+
+/* The machine as Go names it (GOARCH: "amd64", "arm64"...) and the OCI
+ * variant ("v7", or NULL). */
+void img_host_platform(const char **arch, const char **variant);
 
 /* Unpacked size of an image: the sum of its layers' sizes. */
 int64_t img_size(const struct rt *rt, json_t *cfg);
@@ -116,6 +121,16 @@ char *img_stage_tmp(struct img_stage *s, char *buf, size_t size);
 int img_stage_layer(struct img_stage *s, int fd, const char *in_path, const char *parent_chain,
 		    const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
 		    char *diff_id_out, struct tug_err *err);
+
+/* img_stage_layer for a stream that rd(rctx, buf, len) reads (0 at the
+ * end, -1 with errno set): a registry download still arriving, kept in
+ * in_path, which becomes the blob. raw_digest: see layer_in (NULL = the
+ * unpacker digests the stream). Several threads may stage layers of one
+ * stage at once. */
+int img_stage_layer_read(struct img_stage *s, ssize_t (*rd)(void *, void *, size_t), void *rctx,
+			 const char *raw_digest, const char *in_path, const char *parent_chain,
+			 const char *expect_diff_id, char *chain_out, struct img_blob *blob_out,
+			 struct tug_err *err);
 
 /* Stage an image: config bytes (id = their digest), and the manifest
  * bytes, or NULL to write an OCI manifest of the config and `layers`.

@@ -2,6 +2,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
 #include "runtime/ops.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -328,8 +329,15 @@ int rt_ctr_action(struct rt *rt, const char *ref, enum tug_action act,
 			ctr_mark_stopping(rt, id, 1);
 		return signal_ctr(rt, id, sig, err);
 	}
-	case TUG_ACT_REMOVE:
-		return do_remove(rt, id, o->force, err);
+	case TUG_ACT_REMOVE: {
+		/* rm -v: the anonymous volumes go with the container */
+		json_t *cfg = o->volumes ? rt_ctr_config(rt, id, err) : NULL;
+		int r = do_remove(rt, id, o->force, err);
+		if (r == 0 && cfg)
+			vol_remove_anonymous(rt, cfg);
+		json_decref(cfg);
+		return r;
+	}
 	case TUG_ACT_PAUSE:
 		return do_pause(rt, id, 1, err);
 	case TUG_ACT_UNPAUSE:

@@ -10,7 +10,9 @@
  *   'W' struct winsize the attached terminal was resized */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/net.h"
 #include "runtime/secure.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -426,6 +428,8 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 			break;
 	}
 	trace_mark("monitor: container exited");
+	/* leases, ports and rules go before the exit is recorded */
+	net_teardown(m->rt, m->s.id);
 	drain(m, out_fds, 2);
 	log_feed(m, 1, "", 0, 1);
 	log_feed(m, 2, "", 0, 1);
@@ -464,8 +468,10 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 	if (m->mntns >= 0)
 		close(m->mntns);
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
-	if (removed)
+	if (removed) {
 		fs_rm_rf(trash, &e);
+		vol_remove_anonymous(m->rt, m->s.config);
+	}
 	trace_mark("monitor: cleaned up");
 	_exit(0);
 }

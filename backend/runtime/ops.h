@@ -41,4 +41,22 @@ int rt_img_remove(struct rt *rt, const char *ref, int force,
 int rt_img_prune(struct rt *rt, int all, void (*removed)(void *, const char *), void *ctx,
 		 int64_t *reclaimed, struct tug_err *err);
 
+/* build: build*.c */
+int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, struct tug_err *err);
+int rt_build_prune(struct rt *rt, long *removed, int64_t *reclaimed, struct tug_err *err);
+
+/* registries: registry-*.c */
+int rt_img_pull(struct rt *rt, const char *ref, const struct tug_registry_opts *o, char *id_out,
+		struct tug_err *err);
+int rt_img_push(struct rt *rt, const char *ref, const char *dest,
+		const struct tug_registry_opts *o, char *digest_out, struct tug_err *err);
+int rt_reg_login(struct rt *rt, const char *registry, const struct tug_registry_opts *o,
+		 struct tug_err *err);
+int rt_reg_logout(struct rt *rt, const char *registry, struct tug_err *err);
+/* rt_image_get for create: a missing image is pulled first, as o->pull
+ * says ("missing" by default, "always", "never"). */
+struct rt_image;
+int rt_img_get_pull(struct rt *rt, const struct tug_create_opts *o, struct rt_image *img,
+		    struct tug_err *err);
+
 #endif

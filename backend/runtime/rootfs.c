@@ -7,6 +7,7 @@
  * umount bookkeeping on the host, nothing left behind after a crash. */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/volume.h"
 #include "util/fs.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -49,7 +50,13 @@ static int touch(const char *path)
 {
 	int fd;
 	char dir[PATH_MAX], *slash;
+	struct stat st;
 
+	/* an existing file is a mount point as it is: opening it for writing
+	 * would copy it up into the container's upper dir for nothing (and
+	 * into a build step's layer); a symlink is refused as O_NOFOLLOW did */
+	if (lstat(path, &st) == 0)
+		return S_ISLNK(st.st_mode) ? -1 : 0;
 	snprintf(dir, sizeof(dir), "%s", path);
 	slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
@@ -255,7 +262,9 @@ static int user_mounts(struct ctr_spec *s, int *fds, struct tug_err *err)
 				return -1;
 			continue;
 		}
-		/* bind: the source was opened before pivot_root */
+		/* bind or volume: the source was opened before pivot_root */
+		if (!strcmp(type, "volume") && jbool(m, "CopyUp") && vol_copy_up(fds[i], dst, err) < 0)
+			return -1;
 		{
 			char src[64];
 			struct stat st;
@@ -339,9 +348,11 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 		return -1;
 	json_array_foreach(s->mounts, i, m) {
 		fds[i] = -1;
-		if (strcmp(jstr(m, "Type"), "bind"))
+		if (strcmp(jstr(m, "Type"), "bind") && strcmp(jstr(m, "Type"), "volume"))
 			continue;
 		fds[i] = open(jstr(m, "Source"), O_PATH | O_CLOEXEC);
+		if (fds[i] < 0 && !strcmp(jstr(m, "Type"), "volume"))
+			return tug_errno(err, "volume %s (removed while in use?)", jstr(m, "Name"));
 		if (fds[i] < 0)
 			return tug_errno(err, "bind source %s", jstr(m, "Source"));
 	}

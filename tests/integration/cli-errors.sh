@@ -34,8 +34,17 @@ bad() {
 	diag "$(cat "$T_DIR/err")"
 }
 
-bad "unknown image" 125 run nosuchimage true
-bad "unknown image (create)" 125 create nosuchimage true
+bad "unknown image" 125 run --pull never nosuchimage true
+bad "unknown image (create)" 125 create --pull never nosuchimage true
+# the default tries a pull first, as docker does (the harness's proxy keeps
+# it on this machine), then fails with the same single error line
+tug run nosuchimage true >"$T_DIR/out" 2>"$T_DIR/err"
+rc=$?
+check_eq "unknown image: pulled first, then exit 125" "$rc" 125
+check "unknown image: says it looked for it locally first" grep -q "Unable to find image 'nosuchimage:latest' locally" "$T_DIR/err"
+check_eq "unknown image: one error line after the pull notice" "$(grep -c '^tug: ' "$T_DIR/err")" 1
+check_eq "unknown image: the store is unchanged" "$(snapshot)" "$before"
+bad "bad --pull policy" 125 run --pull sometimes bb true
 bad "bad flag" 125 run --bogus bb true
 bad "bad short flag" 125 run -Q bb true
 bad "unparsable memory size" 125 run --memory 12x bb true

@@ -20,7 +20,10 @@ check_eq "the default hostname is the short id" "$(tug start -a "$id" | tr -d '\
 tug rm "$id" >/dev/null
 check_eq "own hostname, set with -h" "$(tug run --rm -h inner bb hostname)" inner
 check "the host's hostname is unchanged" [ "$(hostname)" != inner ]
-check_eq "network namespace: only loopback" "$(run sh -c "grep -c : /proc/net/dev")" 1
+check_eq "network namespace (--network none): only loopback" \
+	"$(tug run --rm --network none bb sh -c "grep -c : /proc/net/dev")" 1
+check_eq "network namespace (default bridge): loopback and eth0" \
+	"$(run sh -c "grep -Eo '^ *(lo|eth0):' /proc/net/dev | tr -d ' :' | sort | tr '\n' ' '")" "eth0 lo "
 check_eq "loopback is up" "$(run cat /sys/class/net/lo/operstate | grep -Ec 'up|unknown')" 1
 
 check_eq "CapEff is Docker's default set" "$(run grep CapEff /proc/self/status | awk '{print $2}')" 00000000a80425fb

@@ -5,6 +5,8 @@
 . "$(dirname "$0")/../lib.sh"
 t_need_root || exit 0
 t_setup || exit 1
+# the interpreter itself: a version-manager shim costs a second per start
+PY=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null)
 
 ins() { tug inspect -f "$2" "$1" 2>/dev/null; }
 
@@ -82,8 +84,8 @@ check "... saying why" grep -q "not a TTY" "$T_DIR/err"
 check_eq "... and creates nothing" "$(tug ps -a -q | wc -l)" 0
 
 # -it on a real terminal: raw mode while attached, restored after
-if command -v python3 >/dev/null; then
-	python3 - "$TUG" >"$T_DIR/pty.out" 2>&1 <<'EOF'
+if [ -n "$PY" ]; then
+	"$PY" - "$TUG" >"$T_DIR/pty.out" 2>&1 <<'EOF'
 import os, select, subprocess, sys, termios, time
 tug = sys.argv[1]
 master, slave = os.openpty()

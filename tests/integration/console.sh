@@ -193,9 +193,12 @@ check "a click on the Images tab switches view" con_wait main "^ Images \(" 5
 con_keys main 1
 check "1 goes back to containers" con_wait main "^ Containers \(" 5
 
-# views the local runtime does not have say so
+# the local runtime's networks and volumes; views it does not have say so
 con_keys main 3
-check "networks view shows the endpoint's message" con_wait main "networks: not supported by the local runtime" 5
+check "the networks view lists the runtime's networks" con_wait main "^ Networks \(" 5
+check "... host and none among them" con_wait main " none +[0-9a-f]{12} +null" 5
+con_keys main 4
+check "the volumes view opens" con_wait main "^ Volumes \(" 5
 con_keys main : "pods" Enter
 check ":pods switches view" con_wait main "pods: not supported by the local runtime" 5
 con_keys main : "ima" Tab Enter
