@@ -308,7 +308,7 @@ struct tug_build_opts {
 	char **build_args;          /* "KEY=VALUE", or "KEY" for the value in tug's environment */
 	char **labels;              /* "KEY=VALUE" added to the image */
 	const char *target;         /* stage to stop at; NULL = the last */
-	const char *network;        /* RUN steps: "none" (default) or "host" */
+	const char *network;        /* RUN steps: "none" (default), "host" or a network name */
 	int no_cache;               /* run every step (the results still fill the cache) */
 	int out_fd;                 /* where RUN output goes; -1 = discarded */
 	/* one line of progress: "STEP 2/5: RUN make", "--> CACHED", warnings */

@@ -104,7 +104,7 @@ int cmd_build(struct cli *c, int argc, char **argv)
 		{ 'q', "quiet", OPT_BOOL, &quiet, NULL, "Print only the image id" },
 		{ 0, "progress", OPT_STR, &prog, "auto|plain|tty|quiet", "Progress output (plain lines here)" },
 		{ 0, "label", OPT_LIST, &labels, "KEY=VALUE", "Add a label to the image" },
-		{ 0, "network", OPT_STR, &network, "none|host", "Network of RUN steps (default none)" },
+		{ 0, "network", OPT_STR, &network, "none|host|NAME", "Network of RUN steps (default none)" },
 		{ 0, "iidfile", OPT_STR, &iidfile, "FILE", "Write the image id to the file" },
 		{ 0, "platform", OPT_STR, &platform, "PLATFORM", "Target platform: this machine's only" },
 		{ 0, "rm", OPT_BOOL, &rm, NULL, "Remove step containers (always done)" },

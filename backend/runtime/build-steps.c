@@ -272,8 +272,9 @@ static char *run_created_by(json_t *argv, json_t *args, int exec_form)
 static int run_network(struct sctx *s, const char **net, struct tug_err *err)
 {
 	const char *f = df_flag(s->in, "network");
-	const char *dflt = s->b->o->network && strcmp(s->b->o->network, "default") ?
-				   s->b->o->network : "none";
+	/* the build's --network (none unless asked): RUN --network=default */
+	const char *dflt = s->b->o->network && *s->b->o->network &&
+				   strcmp(s->b->o->network, "default") ? s->b->o->network : "none";
 
 	if (df_flag(s->in, "mount"))
 		return tug_errf(err, TUG_E_UNSUPPORTED,

@@ -357,8 +357,14 @@ int build_image_get(struct build *b, const char *ref, struct rt_image *img, stru
 
 	if (rt_image_get(b->rt, ref, img, err) == 0)
 		return 0;
-	if (err->code != TUG_E_NOTFOUND || image_id_like(ref))
-		return -1;
+	{
+		/* ids and digests of images we do not have name nothing to pull */
+		struct image_ref r;
+		struct tug_err perr;
+		if (err->code != TUG_E_NOTFOUND || str_has_prefix(ref, "sha256:") ||
+		    image_ref_parse(ref, &r, &perr) < 0)
+			return -1;
+	}
 	if (!rt_img_pull)
 		return tug_errf(err, TUG_E_NOTFOUND,
 				"no such image locally: %s: pull it first (tug pull %s), or load it", ref, ref);
@@ -718,11 +724,6 @@ int rt_img_build(struct rt *rt, const struct tug_build_opts *o, char *id_out, st
 		if (r.digest[0])
 			return tug_errf(err, TUG_E_INVALID, "invalid tag %s: a tag cannot hold a digest", *t);
 	}
-	if (o->network && strcmp(o->network, "none") && strcmp(o->network, "host") &&
-	    strcmp(o->network, "default"))
-		return tug_errf(err, TUG_E_UNSUPPORTED,
-				"--network %s: build steps run with network none (the default) or host",
-				o->network);
 	if (o->platform && *o->platform) {
 		const char *arch, *variant;
 		char host[64];

@@ -3,6 +3,7 @@
  * as its init (ctr_exec_process). */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/fdpass.h"
 #include "runtime/ops.h"
 #include "util/json.h"
 #include "util/str.h"
@@ -28,37 +29,6 @@ static const struct { const char *name; int type; } nss[] = {
 };
 #define NNS (sizeof(nss) / sizeof(nss[0]))
 
-static void send_err(int sock, struct tug_err *e)
-{
-	char buf[sizeof(e->msg) + 8];
-	size_t n = strlen(e->msg);
-	buf[0] = 'E';
-	memcpy(buf + 1, &e->code, sizeof(int));
-	memcpy(buf + 1 + sizeof(int), e->msg, n);
-	send(sock, buf, 1 + sizeof(int) + n, MSG_NOSIGNAL);
-}
-
-static void send_fd(int sock, int fd)
-{
-	struct msghdr msg = { 0 };
-	char tag = 'T';
-	struct iovec iov = { &tag, 1 };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct cmsghdr *c;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	sendmsg(sock, &msg, MSG_NOSIGNAL);
-}
-
 static int open_pty_inside(int sock, struct tug_err *err)
 {
 	int m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC), sl, n;
@@ -80,7 +50,7 @@ static int open_pty_inside(int sock, struct tug_err *err)
 	dup2(sl, 2);
 	if (sl > 2)
 		close(sl);
-	send_fd(sock, m);
+	fdpass_send_fd(sock, 'T', m);
 	close(m);
 	return 0;
 }
@@ -128,7 +98,7 @@ static void __attribute__((noreturn)) exec_child(struct ctr_spec *s, const struc
 		tug_errno(&err, "chdir /");
 	ctr_exec_process(s, o->argv, env, workdir, user, o->tty, &err);
 fail:
-	send_err(sock, &err);
+	fdpass_send_err(sock, &err);
 	_exit(err.code == TUG_E_CMD_NOTFOUND ? 127 : err.code == TUG_E_CANNOT_RUN ? 126 : 126);
 }
 
@@ -228,13 +198,13 @@ int rt_ctr_exec(struct rt *rt, const char *ref, const struct tug_exec_opts *o,
 		close(sv[0]);
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (cgroup_attach(rt->cgroup_parent, id, getpid(), &e) < 0) {
-			send_err(sv[1], &e);
+			fdpass_send_err(sv[1], &e);
 			_exit(125);
 		}
 		for (size_t i = 0; i < NNS; i++)
 			if (setns(nsfd[i], nss[i].type) < 0) {
 				tug_errno(&e, "join %s namespace of container %.12s", nss[i].name, id);
-				send_err(sv[1], &e);
+				fdpass_send_err(sv[1], &e);
 				_exit(125);
 			}
 		c2 = fork();
@@ -253,30 +223,19 @@ int rt_ctr_exec(struct rt *rt, const char *ref, const struct tug_exec_opts *o,
 	}
 	close(sv[1]);
 	for (;;) {
-		struct msghdr msg = { 0 };
-		struct iovec iov = { buf, sizeof(buf) - 1 };
-		char cbuf[CMSG_SPACE(sizeof(int))];
-		ssize_t n;
-		msg.msg_iov = &iov;
-		msg.msg_iovlen = 1;
-		msg.msg_control = cbuf;
-		msg.msg_controllen = sizeof(cbuf);
-		n = recvmsg(sv[0], &msg, MSG_CMSG_CLOEXEC);
-		if (n < 0 && errno == EINTR)
-			continue;
+		int fd;
+		ssize_t n = fdpass_recv(sv[0], buf, sizeof(buf) - 1, &fd);
+
 		if (n <= 0)
 			break; /* exec happened */
 		if (buf[0] == 'T') {
-			struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-			if (c && c->cmsg_type == SCM_RIGHTS)
-				memcpy(&master, CMSG_DATA(c), sizeof(int));
+			master = fd;
 			continue;
 		}
+		if (fd >= 0)
+			close(fd);
 		if (buf[0] == 'E') {
-			int code;
-			memcpy(&code, buf + 1, sizeof(int));
-			buf[n] = '\0';
-			tug_errf(err, code, "%s", buf + 1 + sizeof(int));
+			fdpass_decode_err(buf, n, err);
 			close(sv[0]);
 			if (master >= 0)
 				close(master);

@@ -9,6 +9,7 @@
  * docker's exit codes (125 runtime, 126 cannot run, 127 not found). */
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
+#include "runtime/fdpass.h"
 #include "runtime/net.h"
 #include "runtime/secure.h"
 #include "util/fs.h"
@@ -34,63 +35,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static void send_fd(int sock, char tag, int fd)
-{
-	struct msghdr msg = { 0 };
-	struct iovec iov = { &tag, 1 };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct cmsghdr *c;
-
-	memset(cbuf, 0, sizeof(cbuf));
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	while (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
-/* Receive one message; *fd gets a passed descriptor or -1. */
-static ssize_t recv_msg(int sock, void *buf, size_t size, int *fd)
-{
-	struct msghdr msg = { 0 };
-	struct iovec iov = { buf, size };
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	ssize_t n;
-
-	*fd = -1;
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = cbuf;
-	msg.msg_controllen = sizeof(cbuf);
-	do
-		n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
-	if (n > 0) {
-		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-		if (c && c->cmsg_type == SCM_RIGHTS)
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
-	}
-	return n;
-}
-
 static void __attribute__((noreturn)) child_fail(int sock, struct tug_err *err)
 {
-	char buf[sizeof(err->msg) + 8];
-	int code = err->code;
-	size_t n = strlen(err->msg);
-
-	buf[0] = 'E';
-	memcpy(buf + 1, &code, sizeof(int));
-	memcpy(buf + 1 + sizeof(int), err->msg, n);
-	while (send(sock, buf, 1 + sizeof(int) + n, MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-	_exit(code == TUG_E_CMD_NOTFOUND ? 127 : code == TUG_E_CANNOT_RUN ? 126 : 125);
+	fdpass_send_err(sock, err);
+	_exit(err->code == TUG_E_CMD_NOTFOUND ? 127 : err->code == TUG_E_CANNOT_RUN ? 126 : 125);
 }
 
 static int loopback_up(struct tug_err *err)
@@ -384,7 +332,7 @@ static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec 
 	if (!s->net_host && loopback_up(&err) < 0)
 		child_fail(sock, &err);
 	if (ptmx >= 0) {
-		send_fd(sock, 'T', ptmx);
+		fdpass_send_fd(sock, 'T', ptmx);
 		close(ptmx);
 	}
 	if (read(sock, &go, 1) != 1 || go != 'G')
@@ -448,7 +396,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	send(sv[0], "G", 1, MSG_NOSIGNAL);
 	for (;;) {
 		int fd;
-		ssize_t n = recv_msg(sv[0], buf, sizeof(buf) - 1, &fd);
+		ssize_t n = fdpass_recv(sv[0], buf, sizeof(buf) - 1, &fd);
 		if (n <= 0)
 			break; /* EOF: execve succeeded */
 		if (buf[0] == 'T') {
@@ -457,14 +405,10 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		}
 		if (fd >= 0)
 			close(fd);
-		if (buf[0] == 'E' && n >= (ssize_t)(1 + sizeof(int))) {
-			int code;
-			memcpy(&code, buf + 1, sizeof(int));
-			buf[n] = '\0';
-			tug_errf(err, code, "%s", buf + 1 + sizeof(int));
-		} else {
+		if (buf[0] == 'E')
+			fdpass_decode_err(buf, n, err);
+		else
 			tug_errf(err, TUG_E_GENERIC, "container setup failed");
-		}
 		waitpid(pid, NULL, 0);
 		if (io->ptmx >= 0)
 			close(io->ptmx);

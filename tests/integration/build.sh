@@ -6,8 +6,9 @@
 # RUN, a changed file re-runs what follows it, --no-cache); .dockerignore;
 # errors naming their Dockerfile line; COPY --from and --chown; ADD of
 # local tars; whiteouts of files and directories of lower layers;
-# --target; stdin Dockerfiles and contexts; no container, mount or
-# scratch directory left behind.
+# --target; stdin Dockerfiles and contexts; heredocs; FROM and COPY
+# --from an image only a registry on loopback has (pulled); no container,
+# mount or scratch directory left behind.
 . "$(dirname "$0")/../lib.sh"
 t_need_root || exit 0
 t_setup || exit 1
@@ -168,6 +169,12 @@ print(len(c["rootfs"]["diff_ids"]), sum(1 for h in c["history"] if h.get("empty_
 out=$(tug build -q -t cfg:2 "$C" 2>&1)
 check_run "ARG defaults apply without --build-arg" "hello nobody v1.0 as 1000 in /srv/app" cfg:2
 
+# ---- RUN's network ----
+out=$(printf 'FROM bb\nRUN ip -o link | grep -c eth0 || true\n' | tug build --no-cache - 2>&1)
+check "RUN has no network but loopback by default" grep -q '^0$' <<<"$out"
+out=$(printf 'FROM bb\nRUN ip -o link | grep -c eth0 || true\n' | tug build --network bridge --no-cache - 2>&1)
+check "--network bridge gives RUN the default bridge" grep -q '^1$' <<<"$out"
+
 # ---- the cache ----
 C=$W/cache
 mkdir -p "$C"
@@ -250,8 +257,9 @@ out=$(tug build "$C" 2>&1)
 check "a failing RUN names its line and exit code" grep -q \
 	'^tug: Dockerfile:3: RUN echo about to fail && exit 3: process \["/bin/sh","-c","echo about to fail && exit 3"\] did not complete successfully: exit code: 3$' <<<"$out"
 check "the steps after a failure do not run" bash -c '! grep -q "STEP 4" <<<"$1"' _ "$out"
-out=$(printf 'FROM nosuch:7\n' | tug build - 2>&1)
-check "a missing base image says to pull it" grep -q 'Dockerfile:1: FROM nosuch:7: no such image locally: nosuch:7: pull it first' <<<"$out"
+out=$(printf 'FROM 127.0.0.1:1/nosuch:7\n' | tug build - 2>&1)
+check "a base image neither local nor pullable fails naming the line" grep -qE \
+	'Dockerfile:1: FROM 127.0.0.1:1/nosuch:7: (no such image locally|pull 127.0.0.1:1/nosuch:7: .*cannot reach the registry)' <<<"$out"
 out=$(printf 'FROM bb\nCOPY --frm=x a b\n' | tug build - 2>&1)
 check "an unknown flag names its line" grep -q 'Dockerfile:2: unknown flag for COPY: --frm' <<<"$out"
 out=$(printf 'FROM bb\nADD https://example.com/f.tar /\n' | tug build - 2>&1)
@@ -387,6 +395,29 @@ literal \${WHO}"
 else
 	skip "heredoc results" "tug run is not in this tree"
 	skip "the #! script is not in the image" "tug run is not in this tree"
+fi
+
+# ---- FROM an image only a registry has: pulled ----
+if command -v docker-registry >/dev/null; then
+	. "$T_SRC/tests/registry/lib.sh"
+	RP=$(reg_port)
+	if reg_start "$T_DIR/registry" "$RP"; then
+		BUILD_REG_PID=$REG_PID
+		trap 'rc=$?; kill "$BUILD_REG_PID" 2>/dev/null; wait "$BUILD_REG_PID" 2>/dev/null; (exit $rc); t_cleanup' EXIT
+		tug push -q bb "127.0.0.1:$RP/test/bb:1" >/dev/null 2>&1
+		# another store, which has never seen bb
+		tug2() { "$TUG" --root "$T_DIR/root2" --runroot "$T_DIR/run2" "$@"; }
+		out=$(printf 'FROM 127.0.0.1:%s/test/bb:1\nCOPY --from=127.0.0.1:%s/test/bb:1 /etc/passwd /copied\nRUN echo built-on-pulled && cat /copied | head -1\n' \
+			"$RP" "$RP" | tug2 build -t pulled:1 - 2>&1)
+		check "FROM pulls a base image that is not in the store" grep -q '^built-on-pulled$' <<<"$out"
+		check "COPY --from an image of the registry" grep -q '^root:x:0:0' <<<"$out"
+		tug2 system reset --force >/dev/null 2>&1
+	else
+		not_ok "docker-registry starts"
+	fi
+else
+	skip "FROM pulls a base image that is not in the store" "docker-registry is not installed"
+	skip "COPY --from an image of the registry" "docker-registry is not installed"
 fi
 
 # ---- nothing left behind ----
