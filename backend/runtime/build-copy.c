@@ -7,6 +7,7 @@
  * whiteouts included, and becomes the layer (build-diff.c). When the
  * child exits its mounts are gone with its namespace. */
 #include "runtime/build.h"
+#include "util/fs.h"
 #include "util/str.h"
 
 #include <ctype.h>
@@ -182,43 +183,6 @@ static void copy_xattrs(int from, int to)
 	}
 }
 
-static int copy_data(int in, int out, const char *what, struct tug_err *err)
-{
-	char buf[65536];
-
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno == EINTR)
-			continue;
-		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-			return tug_errno(err, "copy %s", what);
-		break;
-	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf)), w = 0;
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return tug_errno(err, "read %s", what);
-		}
-		while (w < n) {
-			ssize_t k = write(out, buf + w, (size_t)(n - w));
-			if (k < 0) {
-				if (errno == EINTR)
-					continue;
-				return tug_errno(err, "write %s", what);
-			}
-			w += k;
-		}
-	}
-}
-
 /* Make room for a non-directory at (parent, name). */
 static int clear_slot(struct cp *cp, int parent, const char *name, const char *shown)
 {
@@ -255,7 +219,8 @@ static int copy_node(struct cp *cp, const struct bsrc *s, int src_fd, int sparen
 		out = openat(dparent, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (out < 0)
 			return tug_errno(cp->err, "create %s", shown);
-		if (copy_data(src_fd, out, shown, cp->err) < 0) {
+		if (fs_copy_data(src_fd, out) < 0) {
+			tug_errno(cp->err, "copy %s", shown);
 			close(out);
 			return -1;
 		}

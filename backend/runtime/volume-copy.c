@@ -3,6 +3,7 @@
  * Runs in the container's mount namespace before the volume is mounted,
  * so the image's files are those at `target` of the container's root. */
 #include "runtime/volume.h"
+#include "util/fs.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,41 +36,6 @@ static int dir_empty(int fd)
 			empty = 0;
 	closedir(dir);
 	return empty;
-}
-
-static int copy_data(int in, int out)
-{
-	char buf[65536];
-
-	for (;;) {
-		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
-		if (n == 0)
-			return 0;
-		if (n > 0)
-			continue;
-		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
-			return -1;
-		break;
-	}
-	for (;;) {
-		ssize_t n = read(in, buf, sizeof(buf)), off = 0;
-		if (n == 0)
-			return 0;
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		while (off < n) {
-			ssize_t w = write(out, buf + off, (size_t)(n - off));
-			if (w < 0) {
-				if (errno == EINTR)
-					continue;
-				return -1;
-			}
-			off += w;
-		}
-	}
 }
 
 static void set_meta(int dfd, const char *name, const struct stat *st, int is_link)
@@ -121,7 +87,7 @@ static int copy_tree(int sfd, int dfd, int depth, struct tug_err *err)
 		} else if (S_ISREG(st.st_mode)) {
 			int in = openat(sfd, n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 			int out = openat(dfd, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-			if (in < 0 || out < 0 || copy_data(in, out) < 0)
+			if (in < 0 || out < 0 || fs_copy_data(in, out) < 0)
 				rc = tug_errno(err, "copy into volume: %s", n);
 			if (in >= 0)
 				close(in);

@@ -287,3 +287,41 @@ void fs_unlock(int fd)
 	if (fd >= 0)
 		close(fd);
 }
+
+int fs_copy_data(int in, int out)
+{
+	char buf[65536];
+
+	/* in-kernel (reflinks where the filesystem has them) first */
+	for (;;) {
+		ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+		if (n == 0)
+			return 0;
+		if (n > 0)
+			continue;
+		if (errno == EINTR)
+			continue;
+		if (errno != EXDEV && errno != EINVAL && errno != ENOSYS && errno != EOPNOTSUPP)
+			return -1;
+		break;
+	}
+	for (;;) {
+		ssize_t n = read(in, buf, sizeof(buf)), off = 0;
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		while (off < n) {
+			ssize_t w = write(out, buf + off, (size_t)(n - off));
+			if (w < 0) {
+				if (errno == EINTR)
+					continue;
+				return -1;
+			}
+			off += w;
+		}
+	}
+}

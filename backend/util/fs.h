@@ -35,6 +35,10 @@ int fs_lock(const char *path, struct tug_err *err);
 int fs_lock_shared(const char *path, struct tug_err *err);
 void fs_unlock(int fd);
 
+/* Copy the rest of in to out: copy_file_range, else read/write. -1 with
+ * errno set. */
+int fs_copy_data(int in, int out);
+
 /* Join path components into buf; returns buf. Truncation is an error
  * callers need not handle: buffers are PATH_MAX. */
 char *fs_join(char *buf, size_t size, const char *a, const char *b);
