@@ -1,5 +1,5 @@
 /* command.c - `:` command mode: switch views, endpoints and themes,
- * filter, quit; Tab completes command names, theme names and contexts. */
+ * filter, pull an image, quit; Tab completes command names, theme names and contexts. */
 #include "console.h"
 #include "util/str.h"
 
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const verbs[] = { "ctx", "theme", "filter", "help", "readonly", "quit", "q", NULL };
+static const char *const verbs[] = { "ctx", "theme", "filter", "pull", "help", "readonly", "quit", "q", NULL };
 
 static int view_by_name(struct console *c, const char *s)
 {
@@ -73,6 +73,11 @@ void command_run(struct console *c, const char *line)
 			console_status(c, ST_INFO, "endpoint %s (:ctx local, or :ctx NAME for a kube context)", c->ep_name);
 		else
 			console_switch_endpoint(c, arg);
+	} else if (!strcmp(verb, "pull")) {
+		if (!*arg)
+			console_pull_prompt(c, c->view);
+		else
+			console_pull(c, arg);
 	} else if (!strcmp(verb, "help")) {
 		c->mode = MODE_HELP;
 		c->help_top = 0;
@@ -115,7 +120,8 @@ char **command_complete(void *ctx, const char *text)
 			if (strncmp(verbs[i], text, tl) || !strcmp(verbs[i], "q"))
 				continue;
 			/* verbs that take an argument complete with the space */
-			int arg = !strcmp(verbs[i], "ctx") || !strcmp(verbs[i], "theme") || !strcmp(verbs[i], "filter");
+			int arg = !strcmp(verbs[i], "ctx") || !strcmp(verbs[i], "theme") || !strcmp(verbs[i], "filter") ||
+				  !strcmp(verbs[i], "pull");
 			snprintf(buf, sizeof(buf), "%s%s", verbs[i], arg ? " " : "");
 			push(&out, &n, buf);
 		}

@@ -183,7 +183,7 @@ void console_rename(struct console *c, int view, const char *ref, const char *na
 		return;
 	pending_clear(&c->pend);
 	c->pend.view = view;
-	c->pend.rename = 1;
+	c->pend.prompt = PROMPT_RENAME;
 	c->pend.refs = xcalloc(1, sizeof(char *));
 	c->pend.refs[0] = xstrdup(ref);
 	c->pend.n = 1;
@@ -191,6 +191,91 @@ void console_rename(struct console *c, int view, const char *ref, const char *na
 	dialog_prompt(&c->dlg, "Rename", msg, name);
 	c->mode = MODE_DIALOG;
 	c->dirty |= D_MAIN | D_STATUS;
+}
+
+/* Networks, volumes and images live in the local runtime's store; a
+ * cluster endpoint has none to create or pull into. */
+static int refuse_no_store(struct console *c, const char *what)
+{
+	if (strcmp(c->ep_kind, "kube"))
+		return 0;
+	console_status(c, ST_WARN, "%s: the cluster endpoint %s has no local store (:ctx local switches back)", what,
+		       c->ep_name);
+	return 1;
+}
+
+void console_create(struct console *c, int view, enum tug_kind kind)
+{
+	char msg[300], title[64];
+	const char *what = kind == TUG_NETWORK ? "network" : "volume";
+
+	snprintf(title, sizeof(title), "%s create", what);
+	if (console_refuse_readonly(c, title) || refuse_no_store(c, title))
+		return;
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.prompt = PROMPT_CREATE;
+	c->pend.kind = kind;
+	snprintf(msg, sizeof(msg), "New %s, as `tug %s create` takes it:\n%s", what, what, create_spec_usage(kind));
+	snprintf(title, sizeof(title), "Create %s", what);
+	dialog_prompt(&c->dlg, title, msg, "");
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
+void console_pull_prompt(struct console *c, int view)
+{
+	if (console_refuse_readonly(c, "pull") || refuse_no_store(c, "pull"))
+		return;
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.prompt = PROMPT_PULL;
+	dialog_prompt(&c->dlg, "Pull image", "Image to pull, NAME[:TAG|@DIGEST]\n(the pull goes on in the background):", "");
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
+void console_pull(struct console *c, const char *ref)
+{
+	struct tug_err err = { 0 };
+
+	if (console_refuse_readonly(c, "pull") || refuse_no_store(c, "pull"))
+		return;
+	if (!*ref) {
+		console_status(c, ST_WARN, "pull: no image given (NAME[:TAG|@DIGEST])");
+		return;
+	}
+	if (pulls_start(&c->pulls, c->cli->root, c->cli->runroot, ref, &err) < 0) {
+		console_status(c, ST_ERROR, "%s", err.msg);
+		return;
+	}
+	console_status(c, ST_INFO, "pulling %s in the background (Images view shows its progress)", ref);
+	c->dirty |= D_MAIN;
+}
+
+/* Lists of kind are shown again now, not at the next refresh. */
+static void refresh_kind(struct console *c, enum tug_kind kind)
+{
+	for (int i = 0; i < c->nviews; i++)
+		if (c->views[i]->kind == kind && c->views[i]->tick)
+			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
+}
+
+/* Pulls that ended: say how, and show the new image. */
+static void reap_pulls(struct console *c)
+{
+	struct pull_result r;
+
+	while (pulls_reap(&c->pulls, &r)) {
+		if (r.rc < 0) {
+			console_status(c, ST_ERROR, "pull %s: %s", r.ref, r.err.msg);
+		} else {
+			const char *id = !strncmp(r.id, "sha256:", 7) ? r.id + 7 : r.id;
+			console_status(c, ST_OK, "pulled %s (%.12s) in %.1f s", r.ref, id, (double)r.took_ns / 1e9);
+		}
+		refresh_kind(c, TUG_IMAGE);
+		c->dirty |= D_MAIN;
+	}
 }
 
 void console_open_logs_pager(struct console *c)
@@ -379,17 +464,40 @@ static void dialog_key_cb(struct console *c, int key)
 		return;
 	}
 	c->mode = MODE_NORMAL;
-	if (r == DLG_YES && c->pend.rename) {
+	if (r == DLG_YES && c->pend.prompt == PROMPT_RENAME) {
 		struct job *j = job_new(JOB_RENAME, c->pend.view, TUG_CONTAINER, c->pend.refs[0]);
 		j->ctx = xstrdup(c->dlg.in.buf);
 		console_submit(c, j);
 		console_status(c, ST_INFO, "renaming to %s...", c->dlg.in.buf);
+	} else if (r == DLG_YES && c->pend.prompt == PROMPT_CREATE) {
+		struct job *j = job_new(JOB_CREATE, c->pend.view, c->pend.kind, NULL);
+		struct tug_err err = { 0 };
+		if (create_spec_parse(c->pend.kind, c->dlg.in.buf, &j->create, &err) < 0) {
+			console_status(c, ST_ERROR, "%s", err.msg);
+			job_free(j);
+		} else {
+			console_status(c, ST_INFO, "creating %s %s...", tug_kind_name(c->pend.kind),
+				       j->create.name ? j->create.name : "(a generated name)");
+			console_submit(c, j);
+		}
+	} else if (r == DLG_YES && c->pend.prompt == PROMPT_PULL) {
+		char ref[sizeof(c->dlg.in.buf)];
+		const char *p = c->dlg.in.buf;
+		size_t n;
+		while (*p == ' ')
+			p++;
+		n = (size_t)snprintf(ref, sizeof(ref), "%s", p);
+		while (n && ref[n - 1] == ' ')
+			ref[--n] = 0;
+		console_pull(c, ref);
 	} else if (r == DLG_YES) {
 		submit_actions(c, &c->pend);
 		console_status(c, ST_INFO, "removing %zu %s%s...", c->pend.n, tug_kind_name(c->pend.kind),
 			       c->pend.n > 1 ? "s" : "");
 	} else {
-		console_status(c, ST_INFO, c->pend.rename ? "name unchanged" : "nothing removed");
+		static const char *const why[] = { [PROMPT_NONE] = "nothing removed", [PROMPT_RENAME] = "name unchanged",
+						   [PROMPT_CREATE] = "nothing created", [PROMPT_PULL] = "nothing pulled" };
+		console_status(c, ST_INFO, "%s", why[c->pend.prompt]);
 	}
 	pending_clear(&c->pend);
 	c->dirty |= D_MAIN | D_STATUS;
@@ -619,6 +727,8 @@ static void render(struct console *c)
 
 static int any_busy(struct console *c)
 {
+	if (c->pulls.n)
+		return 1;
 	for (int i = 0; i < c->nviews; i++)
 		if (c->views[i]->busy && c->views[i]->busy(c->vstate[i]))
 			return 1;
@@ -669,6 +779,7 @@ static void run_timers(struct console *c, int64_t now)
 	}
 	if (any_busy(c)) {
 		if (now >= c->next_spin) {
+			reap_pulls(c);
 			c->spin++;
 			c->next_spin = now + 100 * 1000000LL;
 			c->dirty |= D_MAIN;
@@ -909,6 +1020,8 @@ int console_main(struct cli *cli, int argc, char **argv)
 		fprintf(stderr, "tug: letting the backend call in progress finish...\n");
 out:
 	streams_close(c);
+	/* a pull cut short leaves the store as it was */
+	pulls_cancel_all(&c->pulls);
 	cli->ep = worker_stop(c->wk);
 	for (int i = 0; i < c->nviews; i++)
 		c->views[i]->free(c->vstate[i]);

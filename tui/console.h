@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "config.h"
 #include "keymap.h"
+#include "pulls.h"
 #include "samples.h"
 #include "theme.h"
 #include "widget-dialog.h"
@@ -114,10 +115,14 @@ struct pager {
 	struct input search;
 };
 
+/* What a prompt dialog asks for (PROMPT_NONE: a remove confirmation). */
+enum prompt { PROMPT_NONE, PROMPT_RENAME, PROMPT_CREATE, PROMPT_PULL };
+
 /* What a confirmation (or prompt) dialog will do. */
 struct pending_action {
 	int view;
-	int rename;            /* a prompt for the new name of refs[0] */
+	enum prompt prompt;    /* rename: the new name of refs[0]; create: a
+				* network or volume of kind; pull: a reference */
 	enum tug_kind kind;
 	enum tug_action act;
 	struct tug_action_opts opts;
@@ -167,6 +172,7 @@ struct console {
 
 	struct logstream ls;
 	struct watchstream ws;
+	struct pulls pulls;     /* image pulls running in the background */
 	int stream_jobs;        /* log/watch opens the worker has not answered */
 	char *switch_to;        /* an endpoint switch waiting for them */
 
@@ -218,6 +224,12 @@ void console_inspect(struct console *c, int view, enum tug_kind kind, const char
 void console_exec(struct console *c, enum tug_kind kind, const char *ref, const char *name);
 /* Ask for a new name, then rename (containers). */
 void console_rename(struct console *c, int view, const char *ref, const char *name);
+/* Ask for a network's or volume's name and options, then create it. */
+void console_create(struct console *c, int view, enum tug_kind kind);
+/* Ask for an image reference, then pull it in the background. */
+void console_pull_prompt(struct console *c, int view);
+/* Pull ref in the background (its progress shows in the images view). */
+void console_pull(struct console *c, const char *ref);
 /* Counts for the header, from the containers view. */
 void console_set_counts(struct console *c, int running, int total);
 void console_set_host(struct console *c, const struct host_sample *h);

@@ -16,6 +16,7 @@ static const char *const commands_help[] = {
 	":ctx NAME       endpoint: local, or a kube context",
 	":theme NAME     switch theme (Tab completes)",
 	":filter TEXT    filter the table",
+	":pull IMAGE     pull an image in the background",
 	":readonly       is read-only mode on?",
 	":q              quit",
 };

@@ -50,6 +50,8 @@ static const struct { enum action a; int keys[KEYMAP_MAXKEYS]; } defaults[] = {
 	{ ACT_LOGS, { 'l' } },
 	{ ACT_EXEC, { 'e' } },
 	{ ACT_RENAME, { 'R' } },
+	{ ACT_PULL, { 'p' } },
+	{ ACT_CREATE, { 'c' } },
 	{ ACT_SCALE_UP, { '+' } },
 	{ ACT_SCALE_DOWN, { '-' } },
 	{ ACT_SEARCH, { '/' } },
@@ -203,6 +205,8 @@ const char *keymap_keys_text(const struct keymap *km, enum action a, char *buf, 
  * any of these sets. */
 static const unsigned together[] = {
 	SC_GLOBAL | SC_TABLE | SC_RESOURCE,
+	SC_GLOBAL | SC_TABLE | SC_IMAGES,
+	SC_GLOBAL | SC_TABLE | SC_STORE,
 	SC_GLOBAL | SC_PAGER | SC_LOGS,
 };
 

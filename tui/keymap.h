@@ -22,6 +22,8 @@ enum scope {
 	SC_RESOURCE = 4,    /* actions on containers, pods, workloads */
 	SC_PAGER = 8,       /* full-screen logs and inspect */
 	SC_LOGS = 16,       /* log-only toggles (follow, timestamps) */
+	SC_IMAGES = 32,     /* the images view: pull */
+	SC_STORE = 64,      /* networks and volumes: create */
 };
 
 #define KEYMAP_ACTIONS(X) \
@@ -63,6 +65,8 @@ enum scope {
 	X(LOGS, "logs", SC_RESOURCE, "logs full-screen") \
 	X(EXEC, "exec", SC_RESOURCE, "shell in the container") \
 	X(RENAME, "rename", SC_RESOURCE, "rename the container") \
+	X(PULL, "pull", SC_IMAGES, "pull an image (asks for its reference)") \
+	X(CREATE, "create", SC_STORE, "create one (asks for its name and options)") \
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
 	X(SEARCH, "search", SC_PAGER, "search") \

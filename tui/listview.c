@@ -37,6 +37,7 @@ void listview_free(void *v)
 		free(lv->busy[i]);
 	free(lv->busy);
 	sample_set_release(&lv->samples);
+	free(lv->select_name);
 	free(lv);
 }
 
@@ -51,6 +52,29 @@ const enum action *listview_plain_hints(void *v)
 					 ACT_COMMAND, ACT_NONE };
 	(void)v;
 	return h;
+}
+
+const enum action listview_store_actions[] = {
+	ACT_CREATE, ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
+	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
+};
+
+const enum action *listview_store_hints(void *v)
+{
+	static const enum action h[] = { ACT_CREATE, ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER,
+					 ACT_COMMAND, ACT_NONE };
+	(void)v;
+	return h;
+}
+
+int listview_store_key(struct console *c, void *v, enum action a, int key)
+{
+	struct listview *lv = v;
+
+	if (a != ACT_CREATE)
+		return listview_key(c, v, a, key);
+	console_create(c, lv->index, lv->spec->kind);
+	return 1;
 }
 
 struct table *listview_table(void *v)
@@ -405,6 +429,18 @@ static void list_done(struct console *c, struct listview *lv, struct job *j)
 		console_set_counts(c, running, (int)lv->list.n);
 	}
 	rebuild(lv);
+	if (lv->select_name) {
+		for (size_t i = 0; i < lv->list.n; i++) {
+			const struct tug_obj *o = &lv->list.items[i];
+			char ref[OBJ_REF_MAX];
+			if (o->name && !strcmp(o->name, lv->select_name)) {
+				table_select_id(&lv->t, obj_ref(o, ref, sizeof(ref)));
+				break;
+			}
+		}
+		free(lv->select_name);
+		lv->select_name = NULL;
+	}
 	follow_selection(lv);
 	if (c->view == lv->index)
 		console_dirty(c, D_MAIN);
@@ -490,6 +526,17 @@ void listview_update(struct console *c, void *v, struct job *j)
 			console_status(c, ST_ERROR, "%s", j->err.msg);
 		else
 			console_status(c, ST_OK, "renamed to %s", j->ctx);
+		listview_tick(c, lv, TICK_REFRESH);
+		break;
+	case JOB_CREATE:
+		if (j->rc < 0) {
+			console_status(c, ST_ERROR, "%s", j->err.msg);
+		} else {
+			console_status(c, ST_OK, "created %s %s", tug_kind_name(j->kind), j->ctx);
+			/* the new row is selected once the list comes back */
+			free(lv->select_name);
+			lv->select_name = xstrdup(j->ctx);
+		}
 		listview_tick(c, lv, TICK_REFRESH);
 		break;
 	default:

@@ -44,6 +44,7 @@ struct listview {
 	int table_y;           /* where the table was drawn (mouse) */
 	int watched;           /* a live list feeds it: no polling */
 	int stale;             /* events came in: rebuild the rows before drawing */
+	char *select_name;     /* select this object when the next list comes */
 };
 
 struct listview *listview_new(struct console *c, int index, const struct listview_spec *spec);
@@ -88,9 +89,16 @@ const char *obj_raw_str(const struct tug_obj *o, const char *key);
 extern const enum action listview_plain_actions[];
 const enum action *listview_plain_hints(void *v);
 
+/* Networks and volumes: the plain keys and `c` to create one. */
+extern const enum action listview_store_actions[];
+const enum action *listview_store_hints(void *v);
+int listview_store_key(struct console *c, void *v, enum action a, int key);
+
 /* The view_ops entries every list view shares. */
-#define LISTVIEW_OPS \
-	.init = listview_init, .free = listview_free, .update = listview_update, .draw = listview_draw, \
+#define LISTVIEW_OPS LISTVIEW_OPS_BUT_DRAW, .draw = listview_draw
+/* ... for a view that draws more around the list (it calls listview_draw) */
+#define LISTVIEW_OPS_BUT_DRAW \
+	.init = listview_init, .free = listview_free, .update = listview_update, \
 	.tick = listview_tick, .click = listview_click, .table = listview_table, \
 	.busy = listview_busy, .mark_busy = listview_mark_busy, \
 	.watch_event = listview_watch_event

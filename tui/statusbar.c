@@ -77,7 +77,6 @@ void statusbar_draw(struct console *c)
 		return;
 	}
 	const enum action *acts = NULL;
-	static const enum action dlg[] = { ACT_NONE };
 	switch (c->mode) {
 	case MODE_HELP:
 		ui_role(w, ROLE_HINT);
@@ -87,7 +86,7 @@ void statusbar_draw(struct console *c)
 		acts = c->pager.logs ? logs_hints : pager_hints;
 		break;
 	case MODE_DIALOG:
-		acts = dlg;
+		/* '?' is text in a prompt, not help: no key hints after these */
 		ui_role(w, ROLE_HINT);
 		ui_put(w, 0, 0, wd, c->dlg.kind == DLG_CONFIRM ? "y confirm  n/Esc cancel  Tab switch" :
 		       "Enter accept  Esc cancel");

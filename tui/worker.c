@@ -54,6 +54,7 @@ void job_free(struct job *j)
 	tug_logs_close(j->logs);
 	if (j->watch)
 		tug_watch_close(j->watch);
+	create_spec_free(&j->create);
 	free(j);
 }
 
@@ -111,6 +112,25 @@ static void run_endpoint(struct worker *w, struct job *j)
 	w->ep = ep;
 }
 
+static void run_create(struct tug_endpoint *ep, struct job *j)
+{
+	const struct create_spec *s = &j->create;
+	char out[256] = "";
+
+	if (j->kind == TUG_NETWORK) {
+		struct tug_net_create_opts o = { .name = s->name, .driver = s->driver, .subnet = s->subnet,
+						 .gateway = s->gateway, .internal = s->internal, .labels = s->labels };
+		j->rc = backend_network_create(ep, &o, out, &j->err);
+		/* the id is what came back; people know it by its name */
+		snprintf(out, sizeof(out), "%s", s->name);
+	} else {
+		struct tug_volume_create_opts o = { .name = s->name, .driver = s->driver, .labels = s->labels };
+		j->rc = backend_volume_create(ep, &o, out, &j->err);
+	}
+	if (j->rc == 0)
+		j->ctx = xstrdup(out);
+}
+
 static void run(struct worker *w, struct job *j)
 {
 	struct tug_endpoint *ep = w->ep;
@@ -153,6 +173,9 @@ static void run(struct worker *w, struct job *j)
 	}
 	case JOB_RENAME:
 		j->rc = backend_rename(ep, j->ref, j->ctx, &j->err);
+		break;
+	case JOB_CREATE:
+		run_create(ep, j);
 		break;
 	}
 	if (j->rc < 0 && !j->err.msg[0])

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include "backend.h"
+#include "create-spec.h"
 
 enum job_type {
 	JOB_LIST,       /* kind, lopts -> list */
@@ -24,6 +25,7 @@ enum job_type {
 	JOB_ENDPOINT,   /* ctx: "local" or a kube context -> switch */
 	JOB_RENAME,     /* ref -> ctx (the new name) */
 	JOB_WATCH,      /* kind -> watch (a live list the UI pumps) */
+	JOB_CREATE,     /* kind, create -> ctx (the new network's or volume's name) */
 };
 
 struct host_sample {
@@ -50,6 +52,7 @@ struct job {
 	char *ctx;             /* endpoint: "local", "kube" or a kube context */
 	char *kubeconfig, *root, *runroot;
 	int readonly;
+	struct create_spec create;
 	/* results */
 	int rc;
 	struct tug_err err;
