@@ -12,7 +12,7 @@ enum { N_NAME, N_STATUS, N_ROLES, N_VERSION, N_IP, N_AGE, N_COUNT };
 
 static const struct table_col cols[N_COUNT] = {
 	[N_NAME] = { "NAME", 20, 3, 0, 0, 0 },
-	[N_STATUS] = { "STATUS", 10, 1, 0, 0, 0 },
+	[N_STATUS] = { "STATUS", 24, 0, 0, 0, 0 },  /* Ready,SchedulingDisabled */
 	[N_ROLES] = { "ROLES", 13, 1, 0, 0, 2 },
 	[N_VERSION] = { "VERSION", 9, 0, 0, 0, 3 },
 	[N_IP] = { "INTERNAL-IP", 15, 0, 0, 0, 4 },
