@@ -252,6 +252,9 @@ struct tug_stats {
 	 * the cumulative cpu_ns; mem_usage is then the working set. */
 	int cpu_rate;
 	uint64_t cpu_nanocores;
+	/* Rate drivers: the CPU a pod may use (sum of its containers'
+	 * limits) or a node's allocatable CPU, 1e9 = one core; 0 = none. */
+	uint64_t cpu_limit_nanocores;
 };
 
 /* Live lists: the driver lists the objects, then follows changes (kube:

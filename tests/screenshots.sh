@@ -4,7 +4,8 @@
 # graphs and logs, images, the help overlay, the light theme, pods when a
 # Kubernetes endpoint answers). tmux capture-pane -e gives the screen with
 # its colours; tests/ansi2png.py draws it with DejaVu Sans Mono
-# (python3-pil, fonts-dejavu-core).
+# (python3-pil, fonts-dejavu-core). SHOTS=kube takes only the cluster
+# views: no demo containers, no root needed.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -29,7 +30,7 @@ mkdir -p "$out"
 
 # the demo: its own script prepares it (containers on the built-in
 # runtime); screenshots use the same root it does
-if [ -f "$here/demo.sh" ]; then
+if [ "${SHOTS:-all}" != kube ] && [ -f "$here/demo.sh" ]; then
 	bash "$here/demo.sh" >/dev/null || echo "screenshots: make demo failed; shooting what there is" >&2
 fi
 args=()
@@ -43,37 +44,40 @@ shot() { # shot SESSION NAME: capture and render
 		echo "screenshots/$2.png"
 }
 
-con_start main -- "${args[@]}"
-con_wait main "1 Containers" 10 || { echo "screenshots: the console did not start" >&2; con_screen main >&2; exit 1; }
-# select the busiest container (the CPU burner if the demo has one) and
-# give the graphs some history; the CPU% column fills in after two samples
-con_wait main "Up " 10
-sleep 3
-con_keys main ">" ">" ">" # sort by CPU%, biggest first
-sleep 0.5
-con_keys main g
-sleep "${SHOT_WAIT:-12}"
-shot main containers
-# the log: the first container (by CPU) that has printed something
-for i in 1 2 3 4 5 6; do
-	con_screen main | grep -q "no output yet" || break
-	con_keys main j
-	sleep 1.5
-done
-con_keys main l
-sleep 1
-shot main logs
-con_keys main Escape 2
-sleep 2
-shot main images
-con_keys main 1 '?'
-sleep 0.5
-shot main help
-con_keys main Escape : "theme light" Enter
-sleep 3
-shot main light
-con_keys main q
-con_exit main >/dev/null
+# the built-in runtime: the demo containers
+if [ "${SHOTS:-all}" != kube ]; then
+	con_start main -- "${args[@]}"
+	con_wait main "1 Containers" 10 || { echo "screenshots: the console did not start" >&2; con_screen main >&2; exit 1; }
+	# select the busiest container (the CPU burner if the demo has one) and
+	# give the graphs some history; the CPU% column fills in after two samples
+	con_wait main "Up " 10
+	sleep 3
+	con_keys main ">" ">" ">" # sort by CPU%, biggest first
+	sleep 0.5
+	con_keys main g
+	sleep "${SHOT_WAIT:-12}"
+	shot main containers
+	# the log: the first container (by CPU) that has printed something
+	for i in 1 2 3 4 5 6; do
+		con_screen main | grep -q "no output yet" || break
+		con_keys main j
+		sleep 1.5
+	done
+	con_keys main l
+	sleep 1
+	shot main logs
+	con_keys main Escape 2
+	sleep 2
+	shot main images
+	con_keys main 1 '?'
+	sleep 0.5
+	shot main help
+	con_keys main Escape : "theme light" Enter
+	sleep 3
+	shot main light
+	con_keys main q
+	con_exit main >/dev/null
+fi
 
 # pods: the Kubernetes API simulator stands in for a cluster
 if [ -f "$here/kube-sim/kube-sim.py" ] && command -v python3 >/dev/null; then
@@ -82,8 +86,11 @@ if [ -f "$here/kube-sim/kube-sim.py" ] && command -v python3 >/dev/null; then
 	for i in $(seq 100); do [ -s "$CON_DIR/sim/port" ] && break; sleep 0.1; done
 	KUBECONFIG=$CON_DIR/sim/kubeconfig con_start kube KUBECONFIG="$CON_DIR/sim/kubeconfig" -- "${args[@]}" --context sim
 	if con_wait kube "^ Pods \\([0-9]+\\)" 10; then
+		# db-0 (once the rows are in): its log and its metrics graphs,
+		# with some history
+		con_wait kube " db-0 " 10
 		con_keys kube j j j j
-		sleep 4
+		sleep "${SHOT_WAIT:-12}"
 		shot kube pods
 		con_keys kube 6
 		sleep 2

@@ -19,7 +19,7 @@
 
 static const struct view_ops *const all_views[] = {
 	&view_containers, &view_images, &view_networks, &view_volumes, &view_pods,
-	&view_deployments, &view_statefulsets, &view_daemonsets,
+	&view_deployments, &view_statefulsets, &view_daemonsets, &view_nodes,
 };
 
 void console_dirty(struct console *c, unsigned what)

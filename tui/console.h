@@ -66,6 +66,7 @@ extern const struct view_ops view_pods;
 extern const struct view_ops view_deployments;
 extern const struct view_ops view_statefulsets;
 extern const struct view_ops view_daemonsets;
+extern const struct view_ops view_nodes;
 
 enum mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_DIALOG, MODE_HELP, MODE_PAGER };
 enum status_level { ST_INFO, ST_OK, ST_WARN, ST_ERROR };
@@ -149,10 +150,10 @@ struct console {
 	int urgent;             /* a key was pressed: draw now, not at the next frame */
 	int too_small;
 
-	const struct view_ops *views[9];
-	void *vstate[9];
+	const struct view_ops *views[16];
+	void *vstate[16];
 	int nviews, view;
-	int tab_x[9], tab_w[9];
+	int tab_x[16], tab_w[16];
 
 	enum mode mode;
 	struct input in;        /* filter / command line */

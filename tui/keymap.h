@@ -40,7 +40,7 @@ enum scope {
 	X(VIEW6, "view-6", SC_GLOBAL, "view 6 (deployments)") \
 	X(VIEW7, "view-7", SC_GLOBAL, "view 7 (statefulsets)") \
 	X(VIEW8, "view-8", SC_GLOBAL, "view 8 (daemonsets)") \
-	X(VIEW9, "view-9", SC_GLOBAL, "view 9") \
+	X(VIEW9, "view-9", SC_GLOBAL, "view 9 (nodes)") \
 	X(REDRAW, "redraw", SC_GLOBAL, "redraw the screen and refresh now") \
 	X(UP, "up", SC_TABLE | SC_PAGER, "move up") \
 	X(DOWN, "down", SC_TABLE | SC_PAGER, "move down") \
@@ -69,6 +69,7 @@ enum scope {
 	X(CREATE, "create", SC_STORE, "create one (asks for its name and options)") \
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
+	X(CORDON, "cordon", SC_RESOURCE, "cordon / uncordon the node") \
 	X(SEARCH, "search", SC_PAGER, "search") \
 	X(NEXT_MATCH, "next-match", SC_PAGER, "next match") \
 	X(PREV_MATCH, "prev-match", SC_PAGER, "previous match") \

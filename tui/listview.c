@@ -1,10 +1,14 @@
 /* listview.c - the table, refresh, actions, detail and log panes. */
 #include "listview.h"
+#include "graph-pane.h"
 #include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Metrics views keep the histories of this many recently selected objects. */
+#define METRICS_HISTORIES 64
 
 struct listview *listview_new(struct console *c, int index, const struct listview_spec *spec)
 {
@@ -17,6 +21,8 @@ struct listview *listview_new(struct console *c, int index, const struct listvie
 	lv->t.sort_col = spec->sort_col;
 	lv->t.sort_desc = spec->sort_desc;
 	sample_set_init(&lv->samples, (size_t)c->cfg.graph_history);
+	if (spec->features & LV_METRICS)
+		sample_set_cap(&lv->samples, METRICS_HISTORIES);
 	return lv;
 }
 
@@ -38,6 +44,7 @@ void listview_free(void *v)
 	free(lv->busy);
 	sample_set_release(&lv->samples);
 	free(lv->select_name);
+	free(lv->stats_err_ref);
 	free(lv);
 }
 
@@ -154,7 +161,10 @@ double obj_cpu_limit(const struct tug_obj *o)
 
 const char *obj_ref(const struct tug_obj *o, char *buf, size_t size)
 {
-	if (o->namespace && *o->namespace && o->name)
+	/* cluster-scoped objects go by name; their id is a uid */
+	if ((o->kind == TUG_NODE || o->kind == TUG_NAMESPACE) && o->name)
+		snprintf(buf, size, "%s", o->name);
+	else if (o->namespace && *o->namespace && o->name)
 		snprintf(buf, size, "%s/%s", o->namespace, o->name);
 	else
 		snprintf(buf, size, "%s", o->id ? o->id : o->name ? o->name : "");
@@ -326,6 +336,13 @@ void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev
 	lv->stale = 1;
 }
 
+/* Metrics views sample the selection when it has figures: a running
+ * pod, any node. */
+static int metrics_sampled(struct listview *lv, const struct tug_obj *o)
+{
+	return lv->spec->kind == TUG_NODE || obj_is_up(o);
+}
+
 void listview_tick(struct console *c, void *v, enum tick t)
 {
 	struct listview *lv = v;
@@ -353,10 +370,17 @@ void listview_tick(struct console *c, void *v, enum tick t)
 		return;
 	}
 	/* stats: every running object, and the host for the header */
-	if (lv->stats_inflight || (!(lv->spec->features & LV_STATS) && lv->index != 0))
+	if (lv->stats_inflight || (!(lv->spec->features & (LV_STATS | LV_METRICS)) && lv->index != 0))
 		return;
 	j = job_new(JOB_STATS, lv->index, lv->spec->kind, NULL);
-	if ((lv->spec->features & LV_STATS) && !c->bench_rows) {
+	if (lv->spec->features & LV_METRICS) {
+		/* one request per object: only the one looked at */
+		struct table_row *sel = table_selected(&lv->t);
+		if (sel && sel->data && metrics_sampled(lv, sel->data)) {
+			j->ids = xcalloc(1, sizeof(char *));
+			j->ids[j->nids++] = xstrdup(sel->id);
+		}
+	} else if ((lv->spec->features & LV_STATS) && !c->bench_rows) {
 		/* Every tick the rows on screen and the selection; every fifth
 		 * tick all of them, so a sort by CPU% still sees every row: with
 		 * fifty containers that halves what sampling costs. */
@@ -446,12 +470,38 @@ static void list_done(struct console *c, struct listview *lv, struct job *j)
 		console_dirty(c, D_MAIN);
 }
 
+/* A metrics API that fails keeps the history as it was (no zeros: the
+ * object did not stop) and says why in the pane, never on the status
+ * line: a cluster without metrics-server would say it every second. */
+static void metrics_done(struct console *c, struct listview *lv, struct job *j)
+{
+	free(lv->stats_err_ref);
+	lv->stats_err_ref = NULL;
+	lv->stats_err[0] = 0;
+	lv->stats_err_code = 0;
+	for (size_t i = 0; i < j->nids; i++) {
+		if (j->stats_rc[i] < 0) {
+			snprintf(lv->stats_err, sizeof(lv->stats_err), "%s", j->err.msg);
+			lv->stats_err_code = j->err.code;
+			lv->stats_err_ref = xstrdup(j->ids[i]);
+			continue;
+		}
+		samples_add(sample_set_get(&lv->samples, j->ids[i], 1), &j->stats[i]);
+	}
+	if (j->nids && c->view == lv->index)
+		console_dirty(c, D_MAIN);
+}
+
 static void stats_done(struct console *c, struct listview *lv, struct job *j)
 {
 	int ok = 0;
 
 	lv->stats_inflight = 0;
 	console_set_host(c, &j->host);
+	if (lv->spec->features & LV_METRICS) {
+		metrics_done(c, lv, j);
+		return;
+	}
 	for (size_t i = 0; i < j->nids; i++) {
 		struct samples *s = sample_set_get(&lv->samples, j->ids[i], 1);
 		if (j->stats_rc[i] < 0) {
@@ -483,6 +533,8 @@ static const char *past_tense(enum tug_action a)
 	case TUG_ACT_PAUSE: return "paused";
 	case TUG_ACT_UNPAUSE: return "unpaused";
 	case TUG_ACT_SCALE: return "scaled";
+	case TUG_ACT_CORDON: return "cordoned";
+	case TUG_ACT_UNCORDON: return "uncordoned";
 	default: return "done:";
 	}
 }
@@ -751,12 +803,16 @@ static void centred(WINDOW *w, int y, int wd, enum role r, const char *msg)
 		ui_put(w, y, (wd - mw) / 2, mw, msg);
 }
 
-struct gcell {
-	char label[96];
-	const struct graph *g;
-	double max_a, max_b;
-	enum role ra, rb;
-};
+/* The metrics error of the selection: the API's absence concerns every
+ * object, a missing sample only its own. */
+static const char *metrics_err(struct listview *lv, const char *ref)
+{
+	if (!lv->stats_err[0])
+		return NULL;
+	if (lv->stats_err_code == TUG_E_UNSUPPORTED || (lv->stats_err_ref && !strcmp(lv->stats_err_ref, ref)))
+		return lv->stats_err;
+	return NULL;
+}
 
 static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int wd,
 			const struct tug_obj *o)
@@ -764,93 +820,42 @@ static void draw_graphs(struct listview *lv, WINDOW *w, int y, int x, int h, int
 	struct console *c = lv->c;
 	char ref[OBJ_REF_MAX];
 	struct samples *s = o ? sample_set_get(&lv->samples, obj_ref(o, ref, sizeof(ref)), 0) : NULL;
-	struct gcell cells[5];
-	char a[32], b[32], r1[32], r2[32];
-	int ncols, nrows, cw, ch;
-	const char *up = ui_glyphs.utf8 ? "↓" : "rx ", *down = ui_glyphs.utf8 ? "↑" : "tx ";
+	struct graph_pane_opts po = { .mode = c->gmode };
+	int metrics = lv->spec->features & LV_METRICS;
+	const char *err = metrics && o ? metrics_err(lv, ref) : lv->stats_err[0] ? lv->stats_err : NULL;
 
 	if (!o) {
 		centred(w, y + h / 2, wd, ROLE_MUTED, "nothing selected");
 		return;
 	}
-	if (!obj_is_up(o) && (!s || !s->cpu.n)) {
+	if (metrics ? !metrics_sampled(lv, o) : !obj_is_up(o) && (!s || !s->cpu.n)) {
 		centred(w, y + h / 2, wd, ROLE_MUTED, "not running: no live figures");
 		return;
 	}
-	if (lv->stats_err[0]) {
-		centred(w, y + h / 2, wd, ROLE_STATUS_WARN, lv->stats_err);
+	if (err && metrics) {
+		/* the driver's contract (kube.h): the API's absence says this */
+		const char *na = "metrics not available", *why = strstr(err, na);
+		if (why && lv->stats_err_code == TUG_E_UNSUPPORTED) {
+			why += strlen(na);
+			while (*why == ':' || *why == ' ')
+				why++;
+			graph_pane_message(w, y, x, h, wd, na, why);
+		} else {
+			graph_pane_message(w, y, x, h, wd, "no metrics", err);
+		}
+		return;
+	}
+	if (err) {
+		centred(w, y + h / 2, wd, ROLE_STATUS_WARN, err);
 		return;
 	}
 	if (!s) {
 		centred(w, y + h / 2, wd, ROLE_MUTED, "sampling...");
 		return;
 	}
-	double limit = obj_cpu_limit(o);
-	if (limit > 0)
-		snprintf(cells[0].label, sizeof(cells[0].label), "CPU %.1f%% of %.2g CPU", s->cpu_pct, limit);
-	else
-		snprintf(cells[0].label, sizeof(cells[0].label), "CPU %.1f%%", s->cpu_pct);
-	cells[0].g = &s->cpu;
-	/* 100% = one core: a limited container fills its box at its limit */
-	cells[0].max_a = limit > 0 ? limit * 100 : 100;
-	if (graph_max(&s->cpu, 0, s->cpu.n) > cells[0].max_a)
-		cells[0].max_a = graph_max(&s->cpu, 0, s->cpu.n);
-	cells[0].ra = cells[0].rb = ROLE_GRAPH_CPU;
-	fmt_size_bin(a, sizeof(a), (double)s->mem_usage);
-	int unlimited = !s->mem_limit || (c->host.valid && s->mem_limit >= c->host.mem_total);
-	if (unlimited) {
-		snprintf(cells[1].label, sizeof(cells[1].label), "MEM %s", a);
-	} else {
-		fmt_size_bin(b, sizeof(b), (double)s->mem_limit);
-		snprintf(cells[1].label, sizeof(cells[1].label), "MEM %s / %s (%.0f%%)", a, b,
-			 (double)s->mem_usage * 100.0 / (double)s->mem_limit);
-	}
-	cells[1].g = &s->mem;
-	/* without a limit, scale to the peak with headroom: a steady value
-	 * then reads as steady, not as a full box */
-	cells[1].max_a = unlimited ? graph_max(&s->mem, 0, s->mem.n) * 1.25 : (double)s->mem_limit;
-	cells[1].ra = cells[1].rb = ROLE_GRAPH_MEM;
-	snprintf(cells[2].label, sizeof(cells[2].label), "NET %s%s %s%s", up, con_fmt_rate(r1, sizeof(r1), s->rx_rate),
-		 down, con_fmt_rate(r2, sizeof(r2), s->tx_rate));
-	cells[2].g = &s->net;
-	cells[2].max_a = cells[2].max_b = 0;
-	cells[2].ra = ROLE_GRAPH_NET_RX;
-	cells[2].rb = ROLE_GRAPH_NET_TX;
-	snprintf(cells[3].label, sizeof(cells[3].label), "BLK r %s w %s", con_fmt_rate(r1, sizeof(r1), s->rd_rate),
-		 con_fmt_rate(r2, sizeof(r2), s->wr_rate));
-	cells[3].g = &s->blk;
-	cells[3].max_a = cells[3].max_b = 0;
-	cells[3].ra = ROLE_GRAPH_BLK_READ;
-	cells[3].rb = ROLE_GRAPH_BLK_WRITE;
-	if (s->pids_limit)
-		snprintf(cells[4].label, sizeof(cells[4].label), "PIDS %llu / %llu", (unsigned long long)s->npids,
-			 (unsigned long long)s->pids_limit);
-	else
-		snprintf(cells[4].label, sizeof(cells[4].label), "PIDS %llu", (unsigned long long)s->npids);
-	cells[4].g = &s->pids;
-	cells[4].max_a = s->pids_limit ? (double)s->pids_limit : graph_max(&s->pids, 0, s->pids.n) * 1.25 + 2;
-	cells[4].ra = cells[4].rb = ROLE_GRAPH_PIDS;
-
-	ncols = wd / 22;
-	ncols = ncols < 1 ? 1 : ncols > 5 ? 5 : ncols;
-	nrows = (5 + ncols - 1) / ncols;
-	while (nrows > 1 && h / nrows < 2 && ncols < 5) {
-		ncols++;
-		nrows = (5 + ncols - 1) / ncols;
-	}
-	cw = wd / ncols;
-	ch = h / nrows;
-	for (int i = 0; i < 5; i++) {
-		int gy = y + (i / ncols) * ch, gx = x + (i % ncols) * cw;
-		int gw = cw - 1, gh = ch - 1;
-		if (ch < 1 || gw < 4)
-			continue;
-		ui_role(w, ROLE_GRAPH_LABEL);
-		ui_put(w, gy, gx, gw, cells[i].label);
-		if (gh >= 1)
-			graph_draw(cells[i].g, w, gy + 1, gx, gh, gw, cells[i].max_a, cells[i].max_b, cells[i].ra,
-				   cells[i].rb, c->gmode);
-	}
+	po.cpu_limit = obj_cpu_limit(o);
+	po.host_mem = c->host.valid ? c->host.mem_total : 0;
+	graph_pane_draw(w, y, x, h, wd, s, &po);
 }
 
 static void draw_logs(struct listview *lv, WINDOW *w, int y, int x, int h, int wd)
@@ -888,11 +893,24 @@ static void draw_logs(struct listview *lv, WINDOW *w, int y, int x, int h, int w
 	logview_draw(&ls->lv, w, y + 1, x, h - 1, wd);
 }
 
+/* A newly selected object shows figures at once, not at the next tick
+ * (which may be seconds away): however the selection moved. */
+static void sample_new_selection(struct listview *lv)
+{
+	struct table_row *r = table_selected(&lv->t);
+
+	if (!r || !r->data || lv->stats_inflight || lv->c->view != lv->index ||
+	    !metrics_sampled(lv, r->data) || metrics_err(lv, r->id) ||
+	    sample_set_get(&lv->samples, r->id, 0))
+		return;
+	listview_tick(lv->c, lv, TICK_STATS);
+}
+
 void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 {
 	struct listview *lv = v;
 	unsigned f = lv->spec->features;
-	int detail = (f & (LV_STATS | LV_LOGS)) && h >= 16 && !c->bench_rows;
+	int detail = (f & (LV_STATS | LV_LOGS | LV_METRICS)) && h >= 16 && !c->bench_rows;
 	int table_h = detail ? (h - 1) * 2 / 5 : h - 1;
 	char msg[300];
 
@@ -911,6 +929,8 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 		if (r ? !ls->id || ls->kind != lv->spec->kind || strcmp(ls->id, r->id) : ls->id != NULL)
 			follow_selection(lv);
 	}
+	if (f & LV_METRICS)
+		sample_new_selection(lv);
 	lv->t.spin = c->spin;
 	draw_title(lv, w, wd);
 	lv->table_y = 1;
@@ -953,7 +973,7 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 	}
 	dy++;
 	dh--;
-	if (!(f & LV_STATS)) {
+	if (!(f & (LV_STATS | LV_METRICS))) {
 		draw_logs(lv, w, dy, 0, dh, wd);
 	} else if (!(f & LV_LOGS)) {
 		draw_graphs(lv, w, dy, 0, dh, wd, o);

@@ -1,7 +1,8 @@
 /* listview.h - what every list view shares: a table over one kind of
  * object refreshed through the worker, an error line or message when
  * the endpoint cannot list that kind, actions with spinners, and for
- * containers and pods a detail pane (live graphs) and a log pane.
+ * containers, pods and nodes a detail pane (live graphs) and for
+ * containers and pods a log pane.
  * Each view-*.c gives its columns and how an object becomes rows. */
 #ifndef TUG_LISTVIEW_H
 #define TUG_LISTVIEW_H
@@ -13,6 +14,7 @@ struct listview;
 #define LV_STATS 1   /* sample running objects: CPU%/MEM columns and graphs */
 #define LV_LOGS 2    /* a log pane following the selection */
 #define LV_HIDE 4    /* `a` hides / shows stopped objects */
+#define LV_METRICS 8 /* sample the selection from a metrics API: CPU and memory graphs */
 
 struct listview_spec {
 	enum tug_kind kind;
@@ -41,6 +43,8 @@ struct listview {
 	size_t nbusy;
 	struct sample_set samples;
 	char stats_err[512];
+	int stats_err_code;
+	char *stats_err_ref;   /* LV_METRICS: whose sample failed */
 	int table_y;           /* where the table was drawn (mouse) */
 	int watched;           /* a live list feeds it: no polling */
 	int stale;             /* events came in: rebuild the rows before drawing */
@@ -64,8 +68,9 @@ int listview_busy(void *v);
 void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev);
 void listview_mark_busy(void *v, const char *ref);
 
-/* How actions name an object: "namespace/name" for cluster objects, the
- * id otherwise (or the name when there is no id). Row ids are refs too. */
+/* How actions name an object: "namespace/name" for namespaced cluster
+ * objects, the name for nodes and namespaces, the id otherwise (or the
+ * name when there is no id). Row ids are refs too. */
 const char *obj_ref(const struct tug_obj *o, char *buf, size_t size);
 #define OBJ_REF_MAX 512
 

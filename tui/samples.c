@@ -47,6 +47,9 @@ void samples_add(struct samples *s, const struct tug_stats *st)
 	if (st->cpu_rate) {
 		/* a driver that measures a rate (kube metrics): 1e9 = one core */
 		s->cpu_pct = (double)st->cpu_nanocores / 1e7;
+		s->rate = 1;
+		s->cpu_nanocores = st->cpu_nanocores;
+		s->cpu_limit_nanocores = st->cpu_limit_nanocores;
 		graph_push(&s->cpu, s->cpu_pct, 0);
 		graph_push(&s->mem, (double)st->mem_usage, 0);
 		graph_push(&s->pids, (double)st->pids, 0);
@@ -106,16 +109,39 @@ void sample_set_release(struct sample_set *ss)
 	memset(ss, 0, sizeof(*ss));
 }
 
+void sample_set_cap(struct sample_set *ss, size_t max)
+{
+	ss->max = max;
+}
+
+/* Make room for one more under the cap: drop the least recently used. */
+static void evict(struct sample_set *ss)
+{
+	size_t old = 0;
+
+	for (size_t i = 1; i < ss->n; i++)
+		if (ss->v[i]->used < ss->v[old]->used)
+			old = i;
+	samples_release(ss->v[old]);
+	free(ss->v[old]);
+	ss->v[old] = ss->v[--ss->n];
+}
+
 struct samples *sample_set_get(struct sample_set *ss, const char *id, int create)
 {
 	for (size_t i = 0; i < ss->n; i++)
-		if (!strcmp(ss->v[i]->id, id))
+		if (!strcmp(ss->v[i]->id, id)) {
+			ss->v[i]->used = ++ss->clock;
 			return ss->v[i];
+		}
 	if (!create)
 		return NULL;
+	while (ss->max && ss->n >= ss->max)
+		evict(ss);
 	ss->v = xrealloc(ss->v, (ss->n + 1) * sizeof(*ss->v));
 	ss->v[ss->n] = xmalloc(sizeof(struct samples));
 	samples_init(ss->v[ss->n], id, ss->history);
+	ss->v[ss->n]->used = ++ss->clock;
 	return ss->v[ss->n++];
 }
 

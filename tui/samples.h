@@ -8,6 +8,7 @@
 #define TUG_SAMPLES_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include "backend.h"
 #include "widget-graph.h"
 
@@ -22,12 +23,18 @@ struct samples {
 	int online_cpus;
 	int valid;         /* the latest sample was of a running object */
 	int seen;          /* still listed (pruning) */
+	/* measured by a metrics API (kube): CPU as a rate, no net/blk/pids */
+	int rate;
+	uint64_t cpu_nanocores, cpu_limit_nanocores;
+	uint64_t used;     /* when last looked up (sample_set's clock) */
 };
 
 struct sample_set {
 	struct samples **v;
 	size_t n;
 	size_t history;
+	size_t max;        /* 0 = unbounded; else the least recently used goes */
+	uint64_t clock;
 };
 
 void samples_init(struct samples *s, const char *id, size_t history);
@@ -40,6 +47,9 @@ void samples_stopped(struct samples *s);
 
 void sample_set_init(struct sample_set *ss, size_t history);
 void sample_set_release(struct sample_set *ss);
+/* Keep at most max histories (views that sample only the selection:
+ * the objects looked at most recently keep theirs). */
+void sample_set_cap(struct sample_set *ss, size_t max);
 /* Find by id; create when asked. */
 struct samples *sample_set_get(struct sample_set *ss, const char *id, int create);
 /* Drop histories whose id is not in ids. */

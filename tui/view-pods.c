@@ -1,6 +1,7 @@
 /* view-pods.c - pods of a cluster endpoint: namespace, name, ready,
- * status, restarts, ip, node, age; the log pane follows the selected
- * pod; delete asks first; exec opens a shell in its first container.
+ * status, restarts, ip, node, age; the detail pane graphs the selected
+ * pod's CPU and memory from the metrics API and the log pane follows
+ * it; delete asks first; exec opens a shell in its first container.
  * The local runtime has no pods and says so. */
 #include "listview.h"
 
@@ -57,7 +58,7 @@ static const struct listview_spec spec = {
 	.cols = cols,
 	.ncols = P_COUNT,
 	.sort_col = P_NAME,
-	.features = LV_LOGS,
+	.features = LV_LOGS | LV_METRICS,
 	.noun = "pods",
 	.rows = rows,
 };

@@ -10,7 +10,7 @@
 struct kube_ep {
 	struct kube_client kc;
 	pthread_mutex_t mu;      /* guards the caches below */
-	json_t *mem_limits;      /* "ns/name" -> {"limit": bytes, "t": mono s} */
+	json_t *mem_limits;      /* "ns/name" -> {"limit": bytes, "cpu": nanocores, "t": mono s} */
 };
 
 #define KEP(ep) ((struct kube_ep *)(ep)->priv)

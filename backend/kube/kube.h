@@ -47,7 +47,8 @@
  *    (endwin) first. A missing kubectl is a clear TUG_E_CMD_NOTFOUND.
  *  - backend_stats(ep, TUG_POD|TUG_NODE, ref, &st) reads metrics.k8s.io:
  *    st.cpu_rate = 1 with cpu_nanocores, mem_usage = working set,
- *    mem_limit = the pod's memory limit / node's allocatable (0 unknown).
+ *    mem_limit = the pod's memory limit / node's allocatable (0 unknown),
+ *    cpu_limit_nanocores the same for CPU.
  *    Without the metrics API the error says "metrics not available".
  */
 #ifndef TUG_KUBE_H

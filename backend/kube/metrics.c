@@ -103,16 +103,33 @@ static void sum_containers(struct jv item, uint64_t *cpu, uint64_t *mem)
 	}
 }
 
-/* Memory limit of a pod (sum over containers; 0 when one is unlimited)
- * or a node's allocatable memory, cached a minute: limits rarely change
- * and stats are sampled every second. */
-static uint64_t mem_limit(struct tug_endpoint *ep, enum tug_kind k, const char *ns,
-			  const char *name)
+/* A pod's limit of one resource: the sum over its containers, 0 when
+ * one of them is unlimited. */
+static uint64_t pod_limit(struct jv doc, const char *res, double scale)
+{
+	struct jv cs = js_path(doc, "spec", "containers", NULL), cn;
+	struct js_it it;
+	uint64_t sum = 0;
+
+	js_arr_iter(cs, &it);
+	while (js_arr_next(&it, &cn) > 0) {
+		uint64_t l = jv_quantity(js_path(cn, "resources", "limits", res, NULL), scale);
+		if (!l)
+			return 0;
+		sum += l;
+	}
+	return sum;
+}
+
+/* Memory and CPU limits of a pod (pod_limit) or a node's allocatable
+ * memory and CPU, cached a minute: limits rarely change and stats are
+ * sampled every second. */
+static void limits(struct tug_endpoint *ep, enum tug_kind k, const char *ns, const char *name,
+		   uint64_t *mem, uint64_t *cpu)
 {
 	struct kube_ep *ke = KEP(ep);
 	char key[512];
 	json_t *c;
-	uint64_t limit = 0;
 	int64_t now = mono_ns() / 1000000000;
 	struct kube_req req = { 0 };
 	struct kube_resp r;
@@ -120,13 +137,15 @@ static uint64_t mem_limit(struct tug_endpoint *ep, enum tug_kind k, const char *
 	struct jv doc;
 	char *path;
 
+	*mem = *cpu = 0;
 	snprintf(key, sizeof(key), "%d:%s/%s", (int)k, ns ? ns : "", name);
 	pthread_mutex_lock(&ke->mu);
 	c = json_object_get(ke->mem_limits, key);
 	if (c && now - json_integer_value(json_object_get(c, "t")) < LIMIT_TTL_S) {
-		limit = (uint64_t)json_integer_value(json_object_get(c, "limit"));
+		*mem = (uint64_t)json_integer_value(json_object_get(c, "limit"));
+		*cpu = (uint64_t)json_integer_value(json_object_get(c, "cpu"));
 		pthread_mutex_unlock(&ke->mu);
-		return limit;
+		return;
 	}
 	pthread_mutex_unlock(&ke->mu);
 
@@ -135,29 +154,21 @@ static uint64_t mem_limit(struct tug_endpoint *ep, enum tug_kind k, const char *
 	if (kube_do(&ke->kc, &req, "get", &r, &err) == 0 && r.status == 200 &&
 	    js_parse(r.body.s, r.body.len, &doc) == 0) {
 		if (k == TUG_NODE) {
-			limit = jv_quantity(js_path(doc, "status", "allocatable", "memory", NULL), 1.0);
+			struct jv alloc = js_path(doc, "status", "allocatable", NULL);
+			*mem = jv_quantity(js_get(alloc, "memory"), 1.0);
+			*cpu = jv_quantity(js_get(alloc, "cpu"), 1e9);
 		} else {
-			struct jv cs = js_path(doc, "spec", "containers", NULL), cn;
-			struct js_it it;
-			js_arr_iter(cs, &it);
-			while (js_arr_next(&it, &cn) > 0) {
-				uint64_t l = jv_quantity(js_path(cn, "resources", "limits", "memory", NULL), 1.0);
-				if (!l) {
-					limit = 0;
-					break;
-				}
-				limit += l;
-			}
+			*mem = pod_limit(doc, "memory", 1.0);
+			*cpu = pod_limit(doc, "cpu", 1e9);
 		}
 	}
 	if (r.body.s)
 		kube_resp_release(&r);
 	free(path);
 	pthread_mutex_lock(&ke->mu);
-	json_object_set_new(ke->mem_limits, key, json_pack("{s:I,s:I}", "limit", (json_int_t)limit,
-							    "t", (json_int_t)now));
+	json_object_set_new(ke->mem_limits, key, json_pack("{s:I,s:I,s:I}", "limit", (json_int_t)*mem,
+							    "cpu", (json_int_t)*cpu, "t", (json_int_t)now));
 	pthread_mutex_unlock(&ke->mu);
-	return limit;
 }
 
 int kube_op_stats(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
@@ -209,7 +220,7 @@ int kube_op_stats(struct tug_endpoint *ep, enum tug_kind k, const char *ref,
 		kube_resp_release(&r);
 	}
 	if (rc == 0)
-		out->mem_limit = mem_limit(ep, k, ns, name);
+		limits(ep, k, ns, name, &out->mem_limit, &out->cpu_limit_nanocores);
 	free(ns);
 	free(name);
 	return rc;

@@ -6,7 +6,7 @@
 . "$T_SRC/tests/console-lib.sh"
 export LC_ALL=C.UTF-8
 
-for need in tmux python3; do
+for need in tmux python3 curl; do
 	if ! command -v $need >/dev/null; then
 		skip "console over a kube endpoint" "$need is not installed"
 		exit 0
@@ -34,6 +34,8 @@ if ! wait_for 30 test -s "$D/sim/port"; then
 	cat "$D/sim.log"
 	exit 1
 fi
+ADMIN="https://127.0.0.1:$(cat "$D/sim/port")/_sim"
+sim() { curl -sk -X "$1" "$ADMIN/$2" ${3:+-d "$3"}; }
 export KUBECONFIG=$D/sim/kubeconfig XDG_CONFIG_HOME=$D/config XDG_STATE_HOME=$D/state
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy
 # the local runtime is never touched, but give it a private root anyway
@@ -44,6 +46,40 @@ select_row() {
 	con_keys main Escape / "^$1\$" Enter
 	con_wait main "/\\^$1\\$/ 1 of" 5
 }
+# The detail pane's metrics figures as `tug kube top` prints them. The
+# simulator's usage changes every second, the same for every reader
+# within it: a sample of the same second must agree to the digit.
+pane_figs() { # -> "287m 233Mi" (pods) / "509m 6% 1346Mi 4%" (nodes)
+	local s cpu mem
+	s=$(con_screen main | tail -n +3) # below the header's host figures
+	cpu=$(grep -oE 'CPU [0-9]+m( / [0-9]+m? \([0-9]+%\))?' <<<"$s" | head -1)
+	mem=$(grep -oE 'MEM [0-9]+Mi( / [0-9]+[MG]i \([0-9]+%\))?' <<<"$s" | head -1)
+	[ -n "$cpu" ] && [ -n "$mem" ] || return 1
+	if [[ $cpu == *"("* ]]; then
+		sed -E 's/CPU ([0-9]+m) \/ [^ ]+ \(([0-9]+%)\) MEM ([0-9]+Mi) \/ [^ ]+ \(([0-9]+%)\)/\1 \2 \3 \4/' <<<"$cpu $mem"
+	else
+		echo "${cpu#CPU } ${mem#MEM }"
+	fi
+}
+pane_matches_top() { # KIND NAME
+	local got want
+	got=$(pane_figs) || return 1
+	if [ "$1" = nodes ]; then
+		want=$("$TUG" kube top nodes 2>/dev/null | awk -v n="$2" '$1 == n { print $2, $3, $4, $5 }')
+	else
+		want=$("$TUG" kube top pods 2>/dev/null | awk -v n="$2" '$1 == n { print $2, $3 }')
+	fi
+	last_figs="pane '$got', top '$want'"
+	[ -n "$want" ] && [ "$got" = "$want" ] && last_figs= && return 0
+	return 1
+}
+status_quiet() { ! con_screen main | tail -1 | grep -q metrics; }
+no_io_graphs() { ! con_screen main | grep -Eq 'NET |BLK |PIDS '; }
+# a raw API call as the simulator's admin (creating what tug cannot)
+api() { curl -sk -o /dev/null -H "Authorization: Bearer sim-admin-token" -H 'Content-Type: application/json' \
+	-X "$1" "https://127.0.0.1:$(cat "$D/sim/port")$2" ${3:+-d "$3"}; }
+node_cordoned() { "$TUG" kube get nodes 2>/dev/null | grep -Eq "^$1 +Ready,SchedulingDisabled "; }
+node_schedulable() { "$TUG" kube get nodes 2>/dev/null | grep -Eq "^$1 +Ready +"; }
 
 # polling every minute: only the live list (watch) can show a change soon
 mkdir -p "$XDG_CONFIG_HOME/tug"
@@ -56,6 +92,34 @@ check "a crash-looping pod shows its restarts" con_wait main "crashy +0/1 +Crash
 select_row db-0
 check "the log pane follows the selected pod" con_wait main "Logs db-0" 5
 check "its lines arrive" con_wait main "seq=[0-9]+" 10
+
+# metrics: the selected pod's CPU and memory graphs, as kubectl top counts
+check "the pod's pane graphs CPU in millicores" con_wait main "CPU [0-9]+m \\([0-9.]+% of a core\\)" 10
+check "and memory in MiB" con_wait main "MEM [0-9]+Mi" 5
+check "as graphs, not just figures" con_wait main "⣿" 5
+last_figs=
+check "the figures are the ones tug kube top prints for the pod" wait_for 20 pane_matches_top pods db-0
+[ -n "$last_figs" ] && diag "last mismatch: $last_figs"
+check "no network, block or process graphs for a pod" no_io_graphs
+api POST /api/v1/namespaces/default/pods '{"apiVersion":"v1","kind":"Pod","metadata":{"name":"limited"},
+ "spec":{"containers":[{"name":"app","image":"busybox:1.36","resources":{"limits":{"cpu":"500m","memory":"128Mi"}}}]}}'
+select_row limited
+check "a pod's CPU limit shows with its share" con_wait main "CPU [0-9]+m / 500m \\([0-9]+%\\)" 10
+check "and its memory limit" con_wait main "MEM [0-9]+Mi / 128Mi \\([0-9]+%\\)" 5
+"$TUG" kube delete pod limited >/dev/null 2>&1
+select_row pending
+check "a pod that does not run has no figures" con_wait main "not running: no live figures" 5
+select_row db-0
+con_wait main "CPU [0-9]+m" 10
+sim POST metrics '{"enabled":false}' >/dev/null
+check "without the metrics API the pane says metrics not available" con_wait main "metrics not available" 10
+check "and why" con_wait main "no metrics API" 2
+check "its graphs are gone" con_wait_gone main "CPU [0-9]+m" 2
+sleep 2
+check "the status line is not spammed with it" status_quiet
+sim POST metrics '{"enabled":true}' >/dev/null
+check "metrics back: the graphs return" con_wait main "CPU [0-9]+m \\(" 10
+check "and the message goes" con_wait_gone main "metrics not available" 5
 
 con_keys main 6
 check "deployments are listed" con_wait main "web +[0-9]+/3 +nginx" 10
@@ -82,6 +146,28 @@ check "the pod is deleted (CLI agrees)" wait_for 15 pod_gone batch-once
 check "and its row goes at once" con_wait_gone main " batch-once " 5
 con_keys main Escape Enter
 check "Enter inspects a pod" con_wait main "\"kind\": \"Pod\"|\"metadata\": \\{" 5
+
+# nodes: a view of their own, the selected one's CPU and memory graphed
+# against its allocatable, as kubectl top nodes counts them
+con_keys main Escape 9
+check "9 lists the nodes" con_wait main "^ Nodes \\(4\\)" 10
+check "with status, roles and version" con_wait main "sim-control-plane +Ready +control-plane +v1\\." 5
+select_row sim-worker-1
+check "the node's pane graphs CPU of its allocatable cores" con_wait main "CPU [0-9]+m / 8 \\([0-9]+%\\)" 10
+check "and memory of its allocatable memory" con_wait main "MEM [0-9]+Mi / [0-9]+[MG]i \\([0-9]+%\\)" 5
+last_figs=
+check "the figures are the ones tug kube top nodes prints" wait_for 20 pane_matches_top nodes sim-worker-1
+[ -n "$last_figs" ] && diag "last mismatch: $last_figs"
+sim POST metrics '{"enabled":false}' >/dev/null
+check "a node without the metrics API: metrics not available" con_wait main "metrics not available" 10
+sim POST metrics '{"enabled":true}' >/dev/null
+check "and back" con_wait main "CPU [0-9]+m / 8 " 10
+con_keys main c
+check "c cordons the node (the CLI agrees)" wait_for 10 node_cordoned sim-worker-1
+check "its row says so" con_wait main "sim-worker-1 +Ready,SchedulingDisabled" 5
+con_keys main c
+check "c again uncordons it" wait_for 10 node_schedulable sim-worker-1
+
 con_keys main Escape q
 check_eq "q quits cleanly" "$(con_exit main)" 0
 check "the terminal is sane" con_sane main

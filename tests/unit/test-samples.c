@@ -64,6 +64,7 @@ int main(void)
 	samples_add(&s, &a);
 	T_OK(s.cpu_pct > 24.99 && s.cpu_pct < 25.01 && s.cpu.n == 1, "a CPU rate needs no second sample (%.2f)",
 	     s.cpu_pct);
+	T_OK(s.rate && s.cpu_nanocores == 250000000, "and the sample says it is a rate, in nanocores");
 	samples_release(&s);
 
 	struct sample_set ss;
@@ -76,6 +77,17 @@ int main(void)
 	char *keep[] = { "c", "a" };
 	sample_set_keep(&ss, keep, 2);
 	T_OK(ss.n == 2 && !sample_set_get(&ss, "b", 0) && sample_set_get(&ss, "c", 0), "set: gone ids are pruned");
+	sample_set_release(&ss);
+
+	/* views that sample only the selection keep the recent ones */
+	sample_set_init(&ss, 30);
+	sample_set_cap(&ss, 2);
+	sample_set_get(&ss, "a", 1);
+	sample_set_get(&ss, "b", 1);
+	sample_set_get(&ss, "a", 0);      /* looked at again: a is the newer */
+	sample_set_get(&ss, "c", 1);
+	T_OK(ss.n == 2 && sample_set_get(&ss, "a", 0) && sample_set_get(&ss, "c", 0) && !sample_set_get(&ss, "b", 0),
+	     "set: over its cap, the least recently used history goes");
 	sample_set_release(&ss);
 	return T_DONE();
 }
