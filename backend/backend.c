@@ -106,5 +106,6 @@ void backend_close(struct tug_endpoint *ep)
 		ep->ops->close(ep);
 	free(ep->name);
 	free(ep->context);
+	free(ep->namespace);
 	free(ep);
 }

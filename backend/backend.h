@@ -490,6 +490,7 @@ struct tug_endpoint {
 	char *name;            /* "local", or the kube context */
 	char *context;         /* kube context, NULL for local */
 	int readonly;          /* refuse every destructive action */
+	char *namespace;       /* cluster: the context's default namespace; NULL for local */
 };
 
 /* Open the built-in runtime rooted at root/runroot (NULL = defaults or

@@ -1,13 +1,13 @@
 /* command.c - `:` command mode: switch views, endpoints and themes,
  * filter, pull an image, quit; Tab completes command names, theme names and contexts. */
-#include "console.h"
+#include "listview.h"
 #include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const verbs[] = { "ctx", "theme", "filter", "pull", "help", "readonly", "quit", "q", NULL };
+static const char *const verbs[] = { "ctx", "ns", "theme", "filter", "pull", "help", "readonly", "quit", "q", NULL };
 
 static int view_by_name(struct console *c, const char *s)
 {
@@ -59,7 +59,10 @@ void command_run(struct console *c, const char *line)
 	}
 	if (!verb[0])
 		return;
-	if ((v = view_by_name(c, verb)) >= 0) {
+	/* ":ns" alone opens the namespaces view; with a name it picks one */
+	if ((!strcmp(verb, "ns") || !strcmp(verb, "namespace")) && *arg) {
+		console_set_namespace(c, arg);
+	} else if ((v = view_by_name(c, verb)) >= 0) {
 		console_switch_view(c, v);
 	} else if (!strcmp(verb, "q") || !strcmp(verb, "quit") || !strcmp(verb, "q!") || !strcmp(verb, "qa")) {
 		c->quit = 1;
@@ -121,7 +124,7 @@ char **command_complete(void *ctx, const char *text)
 				continue;
 			/* verbs that take an argument complete with the space */
 			int arg = !strcmp(verbs[i], "ctx") || !strcmp(verbs[i], "theme") || !strcmp(verbs[i], "filter") ||
-				  !strcmp(verbs[i], "pull");
+				  !strcmp(verbs[i], "pull") || !strcmp(verbs[i], "ns");
 			snprintf(buf, sizeof(buf), "%s%s", verbs[i], arg ? " " : "");
 			push(&out, &n, buf);
 		}
@@ -144,6 +147,22 @@ char **command_complete(void *ctx, const char *text)
 				snprintf(buf, sizeof(buf), "ctx %s", known[i]);
 				push(&out, &n, buf);
 			}
+	} else if (!strncmp(text, "ns ", 3)) {
+		/* "all", and the namespaces the namespaces view has listed */
+		if (!strncmp("all", arg, tl))
+			push(&out, &n, "ns all");
+		for (int v = 0; v < c->nviews; v++) {
+			const struct listview *lv = c->vstate[v];
+			if (c->views[v]->kind != TUG_NAMESPACE || !lv->have_list)
+				continue;
+			for (size_t i = 0; i < lv->list.n; i++) {
+				const char *name = lv->list.items[i].name;
+				if (name && !strncmp(name, arg, tl)) {
+					snprintf(buf, sizeof(buf), "ns %s", name);
+					push(&out, &n, buf);
+				}
+			}
+		}
 	}
 	return out;
 }

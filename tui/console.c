@@ -20,6 +20,8 @@
 static const struct view_ops *const all_views[] = {
 	&view_containers, &view_images, &view_networks, &view_volumes, &view_pods,
 	&view_deployments, &view_statefulsets, &view_daemonsets, &view_nodes,
+	/* no number key: `:` commands open them */
+	&view_replicasets, &view_services, &view_events, &view_namespaces,
 };
 
 void console_dirty(struct console *c, unsigned what)
@@ -46,6 +48,8 @@ void console_status(struct console *c, enum status_level l, const char *fmt, ...
 void console_submit(struct console *c, struct job *j)
 {
 	j->gen = c->gen;
+	if ((j->type == JOB_LIST || j->type == JOB_WATCH) && c->ns && !j->ns)
+		j->ns = xstrdup(c->ns);
 	worker_submit(c->wk, j);
 }
 
@@ -343,34 +347,69 @@ static int home_view(struct console *c)
 	return 0;
 }
 
-static void endpoint_result(struct console *c, struct job *j)
+/* Every view starts afresh (none waits for a reply that c->gen now
+ * drops), on the view given, with its list asked for at once. */
+static void restart_views(struct console *c, int view)
 {
-	/* Results of jobs queued before the switch were dropped (c->gen moved
-	 * on when it was asked for): start every view afresh either way, so
-	 * none waits for a reply that will never come. */
-	streams_endpoint_changed(c);
-	if (j->rc == 0) {
-		snprintf(c->ep_name, sizeof(c->ep_name), "%s", j->ep_name);
-		snprintf(c->ep_kind, sizeof(c->ep_kind), "%s", j->ep_kind);
-	}
 	for (int i = 0; i < c->nviews; i++) {
 		c->views[i]->free(c->vstate[i]);
 		c->vstate[i] = c->views[i]->init(c, i);
 	}
 	c->ctr_known = 0;
-	if (j->rc == 0)
-		c->view = home_view(c);
+	c->view = view;
 	for (int i = 0; i < c->nviews; i++)
 		if (c->views[i]->tick && (i == 0 || i == c->view)) {
 			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
 			c->views[i]->tick(c, c->vstate[i], TICK_STATS);
 		}
 	console_watch_view(c, c->view);
+	c->dirty |= D_ALL;
+}
+
+static void endpoint_result(struct console *c, struct job *j)
+{
+	/* Results of jobs queued before the switch were dropped (c->gen moved
+	 * on when it was asked for) */
+	streams_endpoint_changed(c);
+	if (j->rc == 0) {
+		snprintf(c->ep_name, sizeof(c->ep_name), "%s", j->ep_name);
+		snprintf(c->ep_kind, sizeof(c->ep_kind), "%s", j->ep_kind);
+		snprintf(c->ep_ns, sizeof(c->ep_ns), "%s", j->ep_ns);
+		/* a new context brings its own default namespace */
+		free(c->ns);
+		c->ns = NULL;
+	}
+	restart_views(c, j->rc == 0 ? home_view(c) : c->view);
 	if (j->rc < 0)
 		console_status(c, ST_ERROR, "%s", j->err.msg);
 	else
 		console_status(c, ST_OK, "switched to %s", c->ep_name);
-	c->dirty |= D_ALL;
+}
+
+void console_set_namespace(struct console *c, const char *ns)
+{
+	if (strcmp(c->ep_kind, "kube")) {
+		console_status(c, ST_WARN, "namespaces are a cluster's: switch to one first (:ctx NAME)");
+		return;
+	}
+	if (ns && (!strcmp(ns, "all") || !strcmp(ns, "-A") || !strcmp(ns, "*")))
+		ns = "";
+	free(c->ns);
+	c->ns = ns ? xstrdup(ns) : NULL;
+	/* lists of the old namespace still in flight are dropped */
+	c->gen++;
+	streams_close(c);
+	c->ls.tag++;
+	streams_endpoint_changed(c);
+	restart_views(c, c->view);
+	console_status(c, ST_OK, "namespace: %s", console_namespace(c));
+}
+
+const char *console_namespace(struct console *c)
+{
+	if (c->ns && !*c->ns)
+		return "all";
+	return c->ns ? c->ns : c->ep_ns[0] ? c->ep_ns : "default";
 }
 
 static void dispatch(struct console *c, struct job *j)
@@ -945,6 +984,7 @@ static struct tug_endpoint *open_endpoint(struct console *c)
 	ep->readonly = c->readonly;
 	snprintf(c->ep_name, sizeof(c->ep_name), "%s", ep->context ? ep->context : ep->name ? ep->name : "?");
 	snprintf(c->ep_kind, sizeof(c->ep_kind), "%s", ep->ops->name);
+	snprintf(c->ep_ns, sizeof(c->ep_ns), "%s", ep->namespace ? ep->namespace : "");
 	return ep;
 }
 
@@ -1032,6 +1072,7 @@ out:
 	logview_release(&c->pager.text);
 	free(c->ls.id);
 	free(c->ls.name);
+	free(c->ns);
 	dialog_close(&c->dlg);
 	input_release(&c->dlg.in);
 	term_signals_stop(c);

@@ -67,6 +67,10 @@ extern const struct view_ops view_deployments;
 extern const struct view_ops view_statefulsets;
 extern const struct view_ops view_daemonsets;
 extern const struct view_ops view_nodes;
+extern const struct view_ops view_replicasets;
+extern const struct view_ops view_services;
+extern const struct view_ops view_events;
+extern const struct view_ops view_namespaces;
 
 enum mode { MODE_NORMAL, MODE_FILTER, MODE_COMMAND, MODE_DIALOG, MODE_HELP, MODE_PAGER };
 enum status_level { ST_INFO, ST_OK, ST_WARN, ST_ERROR };
@@ -141,6 +145,8 @@ struct console {
 	uint64_t gen;           /* endpoint generation */
 	char ep_name[128];      /* shown in the header */
 	char ep_kind[64];       /* the driver's name: "local runtime" */
+	char ep_ns[128];        /* a cluster's default namespace (its context's) */
+	char *ns;               /* the namespace chosen (:ns): NULL = ep_ns, "" = all */
 	int readonly;
 	int quit;
 
@@ -231,6 +237,11 @@ void console_create(struct console *c, int view, enum tug_kind kind);
 void console_pull_prompt(struct console *c, int view);
 /* Pull ref in the background (its progress shows in the images view). */
 void console_pull(struct console *c, const char *ref);
+/* Show one namespace of a cluster (NULL: the context's, "all": every
+ * one); every view lists afresh. */
+void console_set_namespace(struct console *c, const char *ns);
+/* The namespace shown: a name, or "all". */
+const char *console_namespace(struct console *c);
 /* Counts for the header, from the containers view. */
 void console_set_counts(struct console *c, int running, int total);
 void console_set_host(struct console *c, const struct host_sample *h);

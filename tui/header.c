@@ -24,6 +24,10 @@ void header_draw(struct console *c)
 	ui_role(w, ROLE_HEADER_ACCENT);
 	x += ui_put(w, 0, x, wd - x, buf);
 	ui_role(w, ROLE_HEADER);
+	if (!strcmp(c->ep_kind, "kube")) {
+		snprintf(buf, sizeof(buf), "ns %s ", console_namespace(c));
+		x += ui_put(w, 0, x, wd - x, buf);
+	}
 	snprintf(buf, sizeof(buf), "(%s) ", c->ep_kind);
 	if (wd >= 100)
 		x += ui_put(w, 0, x, wd - x, buf);
@@ -61,17 +65,26 @@ void tabs_draw(struct console *c)
 	char buf[64];
 
 	/* full titles when they fit; otherwise the short command names, but
-	 * for the current view */
+	 * for the current view. Views past 9 have no number key: the tab row
+	 * shows the one that is open, by its command */
 	for (int i = 0; i < c->nviews; i++)
-		full += ui_width(c->views[i]->title) + 5;
+		if (i < 9 || i == c->view)
+			full += ui_width(c->views[i]->title) + 5;
 	ui_role(w, ROLE_NORMAL);
 	ui_fill(w, 0, 0, c->cols);
 	for (int i = 0; i < c->nviews; i++) {
-		snprintf(buf, sizeof(buf), " %d %s ", i + 1,
-			 full <= c->cols || i == c->view || !c->views[i]->alias ? c->views[i]->title
-										     : c->views[i]->alias);
-		ui_role(w, i == c->view ? ROLE_TAB_ACTIVE : ROLE_TAB);
 		c->tab_x[i] = x;
+		c->tab_w[i] = 0;
+		if (i >= 9 && i != c->view)
+			continue;
+		if (i < 9)
+			snprintf(buf, sizeof(buf), " %d %s ", i + 1,
+				 full <= c->cols || i == c->view || !c->views[i]->alias ? c->views[i]->title
+											     : c->views[i]->alias);
+		else
+			snprintf(buf, sizeof(buf), " :%s %s ", c->views[i]->alias ? c->views[i]->alias : c->views[i]->name,
+				 c->views[i]->title);
+		ui_role(w, i == c->view ? ROLE_TAB_ACTIVE : ROLE_TAB);
 		c->tab_w[i] = ui_put(w, 0, x, c->cols - x, buf);
 		x += c->tab_w[i];
 		ui_role(w, ROLE_NORMAL);

@@ -12,8 +12,9 @@ struct help_line {
 };
 
 static const char *const commands_help[] = {
-	":VIEW           switch view (:containers, :pods...)",
+	":VIEW           switch view (:containers, :pods, :rs, :svc, :events, :ns...)",
 	":ctx NAME       endpoint: local, or a kube context",
+	":ns NAME        cluster namespace to list (:ns all for every one)",
 	":theme NAME     switch theme (Tab completes)",
 	":filter TEXT    filter the table",
 	":pull IMAGE     pull an image in the background",

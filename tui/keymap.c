@@ -55,6 +55,7 @@ static const struct { enum action a; int keys[KEYMAP_MAXKEYS]; } defaults[] = {
 	{ ACT_SCALE_UP, { '+' } },
 	{ ACT_SCALE_DOWN, { '-' } },
 	{ ACT_CORDON, { 'c' } },
+	{ ACT_USE, { 'u' } },
 	{ ACT_SEARCH, { '/' } },
 	{ ACT_NEXT_MATCH, { 'n' } },
 	{ ACT_PREV_MATCH, { 'N' } },

@@ -70,6 +70,7 @@ enum scope {
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
 	X(CORDON, "cordon", SC_RESOURCE, "cordon / uncordon the node") \
+	X(USE, "use", SC_RESOURCE, "list this namespace in every view") \
 	X(SEARCH, "search", SC_PAGER, "search") \
 	X(NEXT_MATCH, "next-match", SC_PAGER, "next match") \
 	X(PREV_MATCH, "prev-match", SC_PAGER, "previous match") \

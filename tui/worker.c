@@ -108,6 +108,7 @@ static void run_endpoint(struct worker *w, struct job *j)
 	ep->readonly = j->readonly;
 	snprintf(j->ep_name, sizeof(j->ep_name), "%s", ep->context ? ep->context : ep->name ? ep->name : "");
 	snprintf(j->ep_kind, sizeof(j->ep_kind), "%s", ep->ops->name);
+	snprintf(j->ep_ns, sizeof(j->ep_ns), "%s", ep->namespace ? ep->namespace : "");
 	backend_close(w->ep);
 	w->ep = ep;
 }

@@ -65,6 +65,7 @@ struct job {
 	struct host_sample host;
 	char ep_name[128];     /* endpoint: the new endpoint's name */
 	char ep_kind[64];      /* and its driver's ("local runtime") */
+	char ep_ns[128];       /* and its default namespace (clusters) */
 	int64_t started_ns, done_ns;
 	struct job *next;
 };

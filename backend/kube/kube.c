@@ -172,6 +172,7 @@ int backend_open_kube(const char *kubeconfig, const char *context, struct tug_en
 	ep->priv = k;
 	ep->name = xstrdup(k->kc.cfg.context);
 	ep->context = xstrdup(k->kc.cfg.context);
+	ep->namespace = xstrdup(kube_namespace(ep));
 	*out = ep;
 	return 0;
 }

@@ -79,6 +79,16 @@ no_io_graphs() { ! con_screen main | grep -Eq 'NET |BLK |PIDS '; }
 api() { curl -sk -o /dev/null -H "Authorization: Bearer sim-admin-token" -H 'Content-Type: application/json' \
 	-X "$1" "https://127.0.0.1:$(cat "$D/sim/port")$2" ${3:+-d "$3"}; }
 node_cordoned() { "$TUG" kube get nodes 2>/dev/null | grep -Eq "^$1 +Ready,SchedulingDisabled "; }
+# a : command typed and run
+cmd() { con_keys main :; con_keys main -l "$1"; con_keys main Enter; }
+both_namespaces() { local s; s=$(con_screen main); grep -Eq "kube-system +coredns" <<<"$s" && grep -Eq "default +db-0" <<<"$s"; }
+# the kubernetes service's type, cluster IP and ports on screen are kubectl's
+svc_as_kubectl() {
+	local want
+	want=$(kubectl get svc kubernetes --no-headers 2>/dev/null | awk '{print $2, $3, $5}')
+	[ -n "$want" ] || want="ClusterIP 10.96.0.1 443/TCP"
+	con_screen main | grep -E " kubernetes " | awk '{print $3, $4, $6}' | grep -qx "$want"
+}
 node_schedulable() { "$TUG" kube get nodes 2>/dev/null | grep -Eq "^$1 +Ready +"; }
 
 # polling every minute: only the live list (watch) can show a change soon
@@ -86,7 +96,7 @@ mkdir -p "$XDG_CONFIG_HOME/tug"
 printf 'refresh: 60s\n' >"$XDG_CONFIG_HOME/tug/config.yaml"
 con_start main -- "${ARGS[@]}" --context sim
 check "a cluster endpoint opens on the pods view" con_wait main "^ Pods \\([0-9]+\\)" 10
-check "the header names the context" con_wait main "tug +sim \\(kube\\)" 2
+check "the header names the context" con_wait main "tug +sim +ns default +\\(kube\\)" 2
 check "pods are listed with ready and status" con_wait main "db-0 +1/1 +Running" 5
 check "a crash-looping pod shows its restarts" con_wait main "crashy +0/1 +CrashLoop" 5
 select_row db-0
@@ -167,6 +177,40 @@ check "c cordons the node (the CLI agrees)" wait_for 10 node_cordoned sim-worker
 check "its row says so" con_wait main "sim-worker-1 +Ready,SchedulingDisabled" 5
 con_keys main c
 check "c again uncordons it" wait_for 10 node_schedulable sim-worker-1
+
+# namespaces: the header names the one shown; :ns NAME, :ns all, and u in
+# the namespaces view pick another; every view then lists it
+con_keys main Escape 5
+check "the header names the context's namespace" con_wait main "tug +sim +ns default " 5
+cmd "ns kube-system"
+check ":ns NAME: the header follows" con_wait main "tug +sim +ns kube-system " 5
+check "and the pods are that namespace's" con_wait main "coredns-[a-z0-9-]+ +1/1 +Running" 10
+check "not the default's" con_wait_gone main " db-0 " 5
+cmd "ns all"
+check ":ns all: every namespace" con_wait main "tug +sim +ns all " 5
+check "pods of both namespaces, with a namespace column" wait_for 5 both_namespaces
+cmd ns
+check ":ns opens the namespaces view" con_wait main "^ Namespaces \\(" 5
+check "the tab row shows it by its command" con_wait main " :ns Namespaces( |$)" 2
+check "namespaces as kubectl lists them" con_wait main "kube-system +Active" 5
+select_row kube-system
+con_keys main u
+check "u uses the selected namespace and shows its pods" con_wait main "tug +sim +ns kube-system .*" 5
+check "on the pods view" con_wait main "^ Pods \\([0-9]+\\)" 5
+cmd "ns default"
+con_wait main "tug +sim +ns default " 5
+
+# the other kinds, with kubectl's columns
+cmd svc
+check ":svc lists services with type, cluster IP and ports" con_wait main "default +api +NodePort +10\\.[0-9.]+ .*[0-9]+:[0-9]+/TCP" 10
+check "the kubernetes service as kubectl shows it" wait_for 5 svc_as_kubectl
+cmd rs
+check ":rs lists replicasets with desired, current, ready" con_wait main "web-[a-z0-9]+ +3 +3 +3 " 10
+cmd events
+check ":events lists events, warnings with their reason" con_wait main "Warning +BackOff|Warning +[A-Za-z]+ +pod/crashy" 10
+check "an event's object as kubectl names it" con_wait main "pod/crashy" 5
+con_keys main s
+check "container actions are refused with a hint" con_wait main "events can be inspected" 3
 
 con_keys main Escape q
 check_eq "q quits cleanly" "$(con_exit main)" 0
