@@ -444,6 +444,17 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 	return code;
 }
 
+static int has_volumes(json_t *cfg)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(cfg, "Mounts"), i, m)
+		if (jstr(m, "Type") && !strcmp(jstr(m, "Type"), "volume"))
+			return 1;
+	return 0;
+}
+
 /* Report the end and clean up. What readers can see (state, name,
  * directory) is settled before the exit code goes out; the slow kernel
  * work (cgroup rmdir, mount namespace teardown, rm -rf of the layer) comes
@@ -460,6 +471,14 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 		removed = ctr_unpublish(m->rt, m->s.id, trash, sizeof(trash), &e) == 0;
 	if (m->attached)
 		detach_stdio(m);
+	/* volumes are visible (volume ls): an attached --rm run returns only
+	 * once its anonymous ones are gone, and they are unmounted first */
+	if (removed && has_volumes(m->s.config)) {
+		if (m->mntns >= 0)
+			close(m->mntns);
+		m->mntns = -1;
+		vol_remove_anonymous(m->rt, m->s.config);
+	}
 	trace_mark("monitor: recorded, reporting");
 	if (notify)
 		chan_send(m, 'X', code, NULL);
@@ -468,10 +487,8 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 	if (m->mntns >= 0)
 		close(m->mntns);
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
-	if (removed) {
+	if (removed)
 		fs_rm_rf(trash, &e);
-		vol_remove_anonymous(m->rt, m->s.config);
-	}
 	trace_mark("monitor: cleaned up");
 	_exit(0);
 }
