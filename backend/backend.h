@@ -188,6 +188,10 @@ struct tug_volume_create_opts {
 struct tug_stdio {
 	int in, out, err;
 	int tty;               /* allocate a terminal; caller put `in` in raw mode */
+	/* read end of a pipe of signals to forward to the container once it
+	 * runs (one byte each: the signal number), the CLI's sig-proxy fed
+	 * from its signal handlers; 0 = none (so `= { 0 }` proxies nothing) */
+	int sigpipe;
 };
 
 struct tug_exec_opts {

@@ -42,7 +42,7 @@ static void on_proxied(int sig)
 	int saved = errno;
 
 	if (g_proxy_fd >= 0 && write(g_proxy_fd, &b, 1) < 0) {
-		/* pipe full: the proxy is behind by 4096 signals already */
+		/* pipe full: the attached call is behind by 4096 signals */
 	}
 	errno = saved;
 }
@@ -80,7 +80,9 @@ int cli_attach_check(int interactive, int tty, struct tug_err *err)
 void cli_attach_begin(struct cli_attach *a, int interactive, int tty, struct tug_stdio *io)
 {
 	memset(a, 0, sizeof(*a));
+	memset(io, 0, sizeof(*io));
 	a->pipe[0] = a->pipe[1] = -1;
+	a->io = io;
 	io->in = interactive ? STDIN_FILENO : -1;
 	io->out = STDOUT_FILENO;
 	io->err = STDERR_FILENO;
@@ -104,58 +106,31 @@ void cli_attach_begin(struct cli_attach *a, int interactive, int tty, struct tug
 	a->raw = 1;
 }
 
-static void *proxy_main(void *arg)
+int cli_attach_proxy(struct cli_attach *a, struct tug_err *err)
 {
-	struct cli_attach *a = arg;
-	struct tug_endpoint *ep = NULL;
-	unsigned char sig;
+	int fd;
 
-	/* started: from here on this thread allocates only after a signal */
-	sem_post(&a->ready);
-
-	for (;;) {
-		ssize_t n = read(a->pipe[0], &sig, 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0 || sig == 0)
-			break;
-		struct tug_err err = { 0 };
-		struct tug_action_opts o = { .timeout_s = -1, .signal = sig };
-		if (!ep && backend_open_runtime(a->root, a->runroot, &ep, &err) < 0) {
-			ep = NULL;
-			continue;
-		}
-		/* the container may be gone already: nothing to tell anyone */
-		backend_action(ep, TUG_CONTAINER, a->id, TUG_ACT_KILL, &o, &err);
-	}
-	backend_close(ep);
-	return NULL;
-}
-
-int cli_attach_proxy(struct cli_attach *a, struct cli *c, const char *id, struct tug_err *err)
-{
 	if (pipe2(a->pipe, O_CLOEXEC) < 0)
 		return tug_errno(err, "signal proxy pipe");
-	snprintf(a->id, sizeof(a->id), "%s", id);
-	a->root = c->root;
-	a->runroot = c->runroot;
-	sem_init(&a->ready, 0, 0);
-	if (pthread_create(&a->thread, NULL, proxy_main, a) != 0) {
-		sem_destroy(&a->ready);
+	/* sigpipe 0 means none: keep the read end off stdin's number even
+	 * when the CLI was started with stdin closed */
+	if (a->pipe[0] == 0) {
+		fd = fcntl(a->pipe[0], F_DUPFD_CLOEXEC, 3);
+		if (fd < 0) {
+			tug_errno(err, "signal proxy pipe");
+			close(a->pipe[0]);
+			close(a->pipe[1]);
+			a->pipe[0] = a->pipe[1] = -1;
+			return -1;
+		}
 		close(a->pipe[0]);
-		close(a->pipe[1]);
-		a->pipe[0] = a->pipe[1] = -1;
-		return tug_errf(err, TUG_E_GENERIC, "cannot start the signal proxy thread");
+		a->pipe[0] = fd;
 	}
-	/* The attached call forks the container's monitor. A child forked
-	 * while another thread is still starting up can inherit a lock that
-	 * thread holds (ASan's allocator does not guard fork) and hang: let
-	 * the thread settle in its read first. */
-	while (sem_wait(&a->ready) < 0 && errno == EINTR)
-		;
+	/* a handler never blocks: a full pipe drops the signal */
 	fcntl(a->pipe[1], F_SETFL, O_NONBLOCK);
 	g_proxy_fd = a->pipe[1];
 	set_handlers(on_proxied);
+	a->io->sigpipe = a->pipe[0];
 	a->proxying = 1;
 	return 0;
 }
@@ -163,18 +138,13 @@ int cli_attach_proxy(struct cli_attach *a, struct cli *c, const char *id, struct
 void cli_attach_end(struct cli_attach *a)
 {
 	if (a->proxying) {
-		unsigned char stop = 0;
 		/* while still raw, a fatal signal must restore the terminal */
 		if (a->raw)
 			set_handlers(on_fatal);
 		else
 			reset_handlers();
 		g_proxy_fd = -1;
-		fcntl(a->pipe[1], F_SETFL, 0);
-		if (write(a->pipe[1], &stop, 1) < 0)
-			close(a->pipe[1]), a->pipe[1] = -1;
-		pthread_join(a->thread, NULL);
-		sem_destroy(&a->ready);
+		a->io->sigpipe = 0;
 		a->proxying = 0;
 	}
 	if (a->pipe[0] >= 0)

@@ -4,15 +4,12 @@
  * exit() included), and docker's sig-proxy: signals the CLI receives are
  * sent to the container with backend_action(KILL, signal).
  *
- * The proxy runs on its own thread with its own endpoint (an endpoint is
- * used by one thread at a time, and the main thread is blocked in the
- * attached call); the endpoint is opened on the first signal, so a run
- * that gets none pays only for the thread. */
+ * The proxy is a pipe: the signal handlers write the signal's number to
+ * it and the attached call (io->sigpipe) forwards what it reads, so a run
+ * that gets no signal pays for one pipe, not a thread. */
 #ifndef TUG_CLI_ATTACH_H
 #define TUG_CLI_ATTACH_H
 
-#include <pthread.h>
-#include <semaphore.h>
 #include <termios.h>
 #include "backend.h"
 #include "cli.h"
@@ -21,11 +18,8 @@ struct cli_attach {
 	int raw;                 /* stdin was put in raw mode */
 	struct termios saved;
 	int proxying;
-	int pipe[2];             /* signal handler -> proxy thread */
-	pthread_t thread;
-	sem_t ready;             /* the proxy thread is up and waiting */
-	const char *root, *runroot;
-	char id[65];
+	int pipe[2];             /* signal handlers -> io->sigpipe */
+	struct tug_stdio *io;    /* what cli_attach_begin filled */
 };
 
 /* Check that what is asked can be attached: -i -t needs stdin to be a
@@ -36,9 +30,10 @@ int cli_attach_check(int interactive, int tty, struct tug_err *err);
  * -i -t on a terminal, put stdin in raw mode. Call cli_attach_end after. */
 void cli_attach_begin(struct cli_attach *a, int interactive, int tty, struct tug_stdio *io);
 
-/* Forward HUP, INT, QUIT, TERM, USR1 and USR2 to container id until
- * cli_attach_end. Returns -1 with err when the thread cannot start. */
-int cli_attach_proxy(struct cli_attach *a, struct cli *c, const char *id, struct tug_err *err);
+/* Forward HUP, INT, QUIT, TERM, USR1 and USR2 to the container through
+ * the io of cli_attach_begin (its sigpipe) until cli_attach_end. Returns
+ * -1 with err when the pipe cannot be made. */
+int cli_attach_proxy(struct cli_attach *a, struct tug_err *err);
 
 /* Stop forwarding, restore the signal handlers and the terminal. */
 void cli_attach_end(struct cli_attach *a);

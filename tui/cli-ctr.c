@@ -79,7 +79,7 @@ static int start_attached(struct cli *c, const char *ref, int want_stdin)
 	if (cli_attach_check(interactive, tty, &err) < 0)
 		return tug_err_wrap(&err, "start"), cli_fail1(&err);
 	cli_attach_begin(&at, interactive, tty, &io);
-	if (cli_attach_proxy(&at, c, id, &err) < 0) {
+	if (cli_attach_proxy(&at, &err) < 0) {
 		cli_attach_end(&at);
 		return cli_fail1(&err);
 	}

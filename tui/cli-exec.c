@@ -79,7 +79,7 @@ int cmd_exec(struct cli *c, int argc, char **argv)
 	}
 	if (detach) {
 		/* the process gets /dev/null for stdio and outlives us */
-		struct tug_stdio none = { -1, -1, -1, 0 };
+		struct tug_stdio none = { -1, -1, -1, 0, 0 };
 		o.detach = 1;
 		o.interactive = 0;
 		rc = backend_exec(ep, TUG_CONTAINER, argv[optind], &o, &none, &code, &err);

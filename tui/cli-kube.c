@@ -983,7 +983,7 @@ static int kube_exec_cmd(struct cli *c, int argc, char **argv)
 		{ 0 },
 	};
 	struct tug_exec_opts eo = { 0 };
-	struct tug_stdio io = { 0, 1, 2, 0 };
+	struct tug_stdio io = { 0, 1, 2, 0, 0 };
 	struct tug_endpoint *ep;
 	struct tug_err err = { 0 };
 	char **cmd, *ref;

@@ -321,7 +321,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 		goto out;
 	}
 	cli_attach_begin(&at, f.interactive, f.tty, &io);
-	if (f.sig_proxy && cli_attach_proxy(&at, c, id, &err) < 0) {
+	if (f.sig_proxy && cli_attach_proxy(&at, &err) < 0) {
 		cli_attach_end(&at);
 		rc = cli_fail(&err);
 		remove_quietly(ep, id);

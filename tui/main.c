@@ -156,6 +156,7 @@ int main(int argc, char **argv)
 			rc = p->fn(&c, argc - i, argv + i);
 			fflush(stdout);
 			backend_close(c.ep);
+			trace_mark("cli done");
 			return rc;
 		}
 	}

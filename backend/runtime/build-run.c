@@ -157,7 +157,7 @@ static int run_attached(struct rt *rt, const char *id, const struct brun *r, int
 	}
 	if (pid == 0) {
 		struct tug_stdio io = { null, r->out_fd >= 0 ? r->out_fd : null,
-					r->out_fd >= 0 ? r->out_fd : null, 0 };
+					r->out_fd >= 0 ? r->out_fd : null, 0, 0 };
 		close(p[0]);
 		signal(SIGINT, SIG_IGN); /* the build decides what a Ctrl-C does */
 		res.rc = ctr_start(rt, id, &io, &res.code, &res.err);

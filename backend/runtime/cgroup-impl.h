@@ -41,6 +41,8 @@ struct cg_ops {
 	int (*procs_dir)(const struct cg_state *s, const char *rel, char *buf, size_t size,
 			 struct tug_err *err);
 	int (*destroy)(const struct cg_state *s, const char *rel, struct tug_err *err);
+	/* the oom_kill counter alone: 0 when the host has none */
+	int (*oom_kills)(const struct cg_state *s, const char *rel, int *out, struct tug_err *err);
 };
 extern const struct cg_ops cg_v1_ops, cg_v2_ops;
 

@@ -274,6 +274,20 @@ static int v1_destroy(const struct cg_state *s, const char *rel, struct tug_err 
 	return rc;
 }
 
+static int v1_oom_kills(const struct cg_state *s, const char *rel, int *out, struct tug_err *err)
+{
+	char dir[PATH_MAX];
+	uint64_t v = 0;
+
+	if (s->ctrl[CG_MEMORY] < 0)
+		return 0;
+	if (dir_of(s, CG_MEMORY, rel, dir, sizeof(dir), err) < 0)
+		return -1;
+	if (cg_read_key(dir, "memory.oom_control", "oom_kill", &v) == 0)
+		*out = (int)v;
+	return 0;
+}
+
 const struct cg_ops cg_v1_ops = {
 	.name = "v1",
 	.create = v1_create,
@@ -282,4 +296,5 @@ const struct cg_ops cg_v1_ops = {
 	.freeze = v1_freeze,
 	.procs_dir = v1_procs_dir,
 	.destroy = v1_destroy,
+	.oom_kills = v1_oom_kills,
 };

@@ -284,6 +284,18 @@ static int v2_destroy(const struct cg_state *s, const char *rel, struct tug_err 
 	return cg_remove(s, dir, LABEL, v2_kill, NULL, err);
 }
 
+static int v2_oom_kills(const struct cg_state *s, const char *rel, int *out, struct tug_err *err)
+{
+	char dir[PATH_MAX];
+	uint64_t v = 0;
+
+	if (cg_path(dir, sizeof(dir), mnt(s), rel, NULL, err) < 0)
+		return -1;
+	if (cg_read_key(dir, "memory.events", "oom_kill", &v) == 0)
+		*out = (int)v;
+	return 0;
+}
+
 const struct cg_ops cg_v2_ops = {
 	.name = "v2",
 	.create = v2_create,
@@ -292,4 +304,5 @@ const struct cg_ops cg_v2_ops = {
 	.freeze = v2_freeze,
 	.procs_dir = v2_procs_dir,
 	.destroy = v2_destroy,
+	.oom_kills = v2_oom_kills,
 };

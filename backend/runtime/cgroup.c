@@ -358,6 +358,14 @@ int cgroup_stats(const char *parent, const char *name, struct cgroup_stats *out,
 	return ops->stats(s, rel, out, err);
 }
 
+int cgroup_oom_kills(const char *parent, const char *name, int *out, struct tug_err *err)
+{
+	PREPARE(parent, name, 0);
+
+	*out = 0;
+	return ops->oom_kills(s, rel, out, err);
+}
+
 int cgroup_freeze(const char *parent, const char *name, int frozen, struct tug_err *err)
 {
 	PREPARE(parent, name, 0);

@@ -71,6 +71,9 @@ int cgroup_attach(const char *parent, const char *name, pid_t pid, struct tug_er
  * read as 0; a cgroup that does not exist is TUG_E_NOTFOUND. */
 int cgroup_stats(const char *parent, const char *name, struct cgroup_stats *out,
 		 struct tug_err *err);
+/* The oom_kill counter of cgroup_stats alone (one file instead of all
+ * of them: the monitor reads it on every exit). 0 on a host without one. */
+int cgroup_oom_kills(const char *parent, const char *name, int *out, struct tug_err *err);
 /* Freeze (1) or thaw (0) every process in it; waits (up to 2 s) until the
  * kernel reports the cgroup frozen, and thaws again if it never is. */
 int cgroup_freeze(const char *parent, const char *name, int frozen, struct tug_err *err);

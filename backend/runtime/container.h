@@ -68,7 +68,11 @@ int ctr_is_stopping(const struct rt *rt, const char *id);
 /* Start a created or stopped container: forks the monitor, which clones
  * the container. With io, the monitor forwards the container's stdio to
  * io's fds and *exit_code receives the exit code once it exits; without,
- * returns once the container runs. */
+ * returns once the container runs. An attached start returns as soon as
+ * the exit is recorded (and, for --rm, the container and its anonymous
+ * volumes are gone): the monitor may still be removing cgroups and the
+ * old writable layer then, and is left to init to reap, so the caller
+ * should not outlive it by much (the CLI exits right after). */
 int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *exit_code,
 	      struct tug_err *err);
 

@@ -64,6 +64,27 @@ static int chan_recv(int chan, int *code, char *msg, size_t msize)
 	return buf[0];
 }
 
+/* Send the signals queued on the caller's sig-proxy pipe to the
+ * container, as `tug kill -s` would. Returns the fd, or -1 once the pipe
+ * is closed. */
+static int forward_signals(struct rt *rt, const char *id, int fd)
+{
+	unsigned char sigs[64];
+	ssize_t n = read(fd, sigs, sizeof(sigs));
+
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return fd;
+	if (n <= 0)
+		return -1;
+	for (ssize_t i = 0; i < n; i++) {
+		struct tug_action_opts o = { .timeout_s = -1, .signal = sigs[i] };
+		struct tug_err e;
+		/* the container may be gone already: nothing to tell anyone */
+		rt_ctr_action(rt, id, TUG_ACT_KILL, &o, &e);
+	}
+	return fd;
+}
+
 int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *exit_code,
 	      struct tug_err *err)
 {
@@ -94,6 +115,7 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 		return tug_errno(err, "fork the container monitor");
 	}
 	if (pid == 0) {
+		trace_mark("monitor: forked");
 		close(sv[0]);
 		setsid();
 		if (io) {
@@ -117,6 +139,7 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 			_exit(0);
 		ctr_monitor_main(rt, id, sv[1], 0);
 	}
+	trace_mark("start: forked");
 	close(sv[1]);
 	if (!io)
 		waitpid(pid, NULL, 0);
@@ -137,23 +160,31 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 		close(sv[0]);
 		return 0;
 	}
-	/* attached: relay window sizes until the exit code comes */
+	/* attached: relay window sizes and the caller's signals until the
+	 * exit code comes */
 	{
 		struct sigaction sa = { 0 }, old;
+		int sigfd = io->sigpipe > 0 ? io->sigpipe : -1;
 		sa.sa_handler = on_winch;
 		sigaction(SIGWINCH, &sa, &old);
 		for (;;) {
-			tag = chan_recv(sv[0], &code, NULL, 0);
+			struct pollfd p[2] = { { sv[0], POLLIN, 0 }, { sigfd, POLLIN, 0 } };
+			int r = poll(p, 2, -1);
+			tag = -2;
+			if (r > 0 && p[1].revents)
+				sigfd = forward_signals(rt, id, sigfd);
+			if (r > 0 && p[0].revents)
+				tag = chan_recv(sv[0], &code, NULL, 0);
 			if (tag == -2 || winch_seen) {
 				struct winsize ws;
 				char buf[1 + sizeof(ws)];
-				winch_seen = 0;
-				if (io->tty && ioctl(io->out, TIOCGWINSZ, &ws) == 0) {
+				if (winch_seen && io->tty && ioctl(io->out, TIOCGWINSZ, &ws) == 0) {
 					buf[0] = 'W';
 					memcpy(buf + 1, &ws, sizeof(ws));
 					send(sv[0], buf, sizeof(buf), MSG_NOSIGNAL);
 				}
-				if (tag == -2)
+				winch_seen = 0;
+				if (tag == -2 && (r >= 0 || errno == EINTR))
 					continue;
 			}
 			break;
@@ -162,8 +193,13 @@ int ctr_start(struct rt *rt, const char *id, const struct tug_stdio *io, int *ex
 	}
 	trace_mark("start: exit code received");
 	close(sv[0]);
-	waitpid(pid, NULL, 0);
-	if (tag != 'X') {
+	if (tag == 'X') {
+		/* after 'X' the monitor only removes what nobody can see any
+		 * more (cgroups, the renamed-away layer): reap it if it is
+		 * done, leave it to init otherwise */
+		waitpid(pid, NULL, WNOHANG);
+	} else {
+		waitpid(pid, NULL, 0);
 		/* the monitor died without a word: read what it recorded */
 		json_t *s2 = rt_ctr_state(rt, id, err);
 		code = s2 ? (int)jint(s2, "ExitCode") : 255;

@@ -204,13 +204,21 @@ struct state_edit {
 static void apply_edit(json_t *st, void *ctx)
 {
 	struct state_edit *e = ctx;
-	pid_t me = getpid();
+	static pid_t me;
+	static unsigned long long me_start;
 
+	if (!me) {
+		me = getpid();
+		me_start = rt_pid_start_ticks(me);
+	}
 	jset_str(st, "Status", e->status);
 	jset_int(st, "Pid", e->pid);
 	jset_int(st, "PidStart", e->pid ? (int64_t)rt_pid_start_ticks(e->pid) : 0);
 	jset_int(st, "MonitorPid", me);
-	jset_int(st, "MonitorStart", (int64_t)rt_pid_start_ticks(me));
+	jset_int(st, "MonitorStart", (int64_t)me_start);
+	/* not running: net_teardown released the network, this record says so */
+	if (strcmp(e->status, ST_RUNNING))
+		json_object_del(st, "NetworkSettings");
 	if (e->set_exit)
 		jset_int(st, "ExitCode", e->exit_code);
 	jset_bool(st, "OOMKilled", e->oom);
@@ -429,7 +437,7 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 	}
 	trace_mark("monitor: container exited");
 	/* leases, ports and rules go before the exit is recorded */
-	net_teardown(m->rt, m->s.id);
+	net_teardown(m->rt, m->s.id, m->s.config);
 	drain(m, out_fds, 2);
 	log_feed(m, 1, "", 0, 1);
 	log_feed(m, 2, "", 0, 1);
@@ -442,6 +450,17 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 	else
 		code = 255;
 	return code;
+}
+
+static int has_volumes(json_t *cfg)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(cfg, "Mounts"), i, m)
+		if (jstr(m, "Type") && !strcmp(jstr(m, "Type"), "volume"))
+			return 1;
+	return 0;
 }
 
 /* Report the end and clean up. What readers can see (state, name,
@@ -460,6 +479,14 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 		removed = ctr_unpublish(m->rt, m->s.id, trash, sizeof(trash), &e) == 0;
 	if (m->attached)
 		detach_stdio(m);
+	/* volumes are visible (volume ls): an attached --rm run returns only
+	 * once its anonymous ones are gone, and they are unmounted first */
+	if (removed && has_volumes(m->s.config)) {
+		if (m->mntns >= 0)
+			close(m->mntns);
+		m->mntns = -1;
+		vol_remove_anonymous(m->rt, m->s.config);
+	}
 	trace_mark("monitor: recorded, reporting");
 	if (notify)
 		chan_send(m, 'X', code, NULL);
@@ -468,10 +495,8 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 	if (m->mntns >= 0)
 		close(m->mntns);
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
-	if (removed) {
+	if (removed)
 		fs_rm_rf(trash, &e);
-		vol_remove_anonymous(m->rt, m->s.config);
-	}
 	trace_mark("monitor: cleaned up");
 	_exit(0);
 }
@@ -546,9 +571,9 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		int64_t t0 = mono_ns();
 		int code = run_once(&m, sfd, restarts, &started, &err);
 		struct state_edit e = { 0 };
-		struct cgroup_stats cs;
 		struct tug_err e2;
 		int64_t backoff;
+		int ooms = 0;
 
 		e.finished = now_ns();
 		e.set_exit = 1;
@@ -566,10 +591,9 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 			}
 			finish(&m, rc, 1);
 		}
-		memset(&cs, 0, sizeof(cs));
-		if (cgroup_stats(rt->cgroup_parent, id, &cs, &e2) == 0 && cs.oom_kills > oom_base) {
+		if (cgroup_oom_kills(rt->cgroup_parent, id, &ooms, &e2) == 0 && ooms > oom_base) {
 			e.oom = 1;
-			oom_base = cs.oom_kills;
+			oom_base = ooms;
 		}
 		e.exit_code = code;
 		if (!should_restart(&m, code, restarts)) {

@@ -226,32 +226,32 @@ static void teardown_locked(struct rt *rt, const char *id, int del_veths)
 	trace_mark("net: ports released");
 }
 
-static void clear_settings(json_t *st, void *ctx)
-{
-	(void)ctx;
-	json_object_del(st, "NetworkSettings");
-}
-
-void net_teardown(struct rt *rt, const char *id)
+void net_teardown(struct rt *rt, const char *id, json_t *cfg)
 {
 	struct tug_err e;
-	json_t *cfg = rt_ctr_config(rt, id, &e);
 	const char **nets;
+	json_t *disk = NULL;
 	int lk;
 
-	if (!cfg)
-		return;
 	nets = ctr_networks(cfg);
+	if (!nets[0]) {
+		/* started without a network: a `network connect` since then is
+		 * only in config.json */
+		free(nets);
+		disk = rt_ctr_config(rt, id, &e);
+		if (!disk)
+			return;
+		nets = ctr_networks(disk);
+	}
 	if (nets[0]) {
 		trace_mark("net: teardown");
 		lk = net_lock(rt, &e);
 		teardown_locked(rt, id, 0);
 		fs_unlock(lk);
-		ctr_state_update(rt, id, clear_settings, NULL, &e);
 		trace_mark("net: torn down");
 	}
 	free(nets);
-	json_decref(cfg);
+	json_decref(disk);
 }
 
 void net_ctr_removed(const struct rt *crt, const char *id)

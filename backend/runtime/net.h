@@ -97,8 +97,13 @@ int net_ctr_etc(struct rt *rt, const char *id, json_t *cfg, struct tug_err *err)
  * everything done so far is undone. */
 int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err);
 /* The monitor, once the container's init exited: release leases, ports
- * and rules, delete the host ends of the veths, update peers' hosts. */
-void net_teardown(struct rt *rt, const char *id);
+ * and rules, delete the host ends of the veths, update peers' hosts. cfg
+ * is the container's config.json as the monitor loaded it (re-read when
+ * it names no network: one may have been connected since). The state's
+ * NetworkSettings stay: the caller's exit record drops them (one state
+ * write on the exit path, not two; a crash between leaves them, and the
+ * next start or rm releases again, which is harmless). */
+void net_teardown(struct rt *rt, const char *id, json_t *cfg);
 /* ctr_remove_files: whatever a crashed monitor left (same as teardown). */
 void net_ctr_removed(const struct rt *rt, const char *id);
 /* rt_ctr_rename: peers resolve the container by its new name. */

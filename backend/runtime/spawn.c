@@ -225,13 +225,31 @@ int ctr_security_prepare(struct rt *rt, struct tug_err *err)
 	return 0;
 }
 
-/* Shared by the container's init and `tug exec`: user, workdir, env,
- * hardening and execve. Returns only on failure. */
+/* The ignored signals, from /proc/self/status's SigIgn (one read instead
+ * of 64 sigaction calls); all of them when it cannot be read. */
+static uint64_t ignored_signals(void)
+{
+	char buf[4096], *p;
+	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
+
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return ~(uint64_t)0;
+	buf[n] = '\0';
+	p = strstr(buf, "\nSigIgn:");
+	if (!p)
+		return ~(uint64_t)0;
+	return strtoull(p + 8, NULL, 16);
+}
+
 /* Every signal back to its default before execve, as docker's processes
  * start: an ignored signal stays ignored across execve, and the monitor
  * (and the CLI) ignore HUP, INT, PIPE and TERM for themselves, which would
- * make `trap ... TERM` in a container shell a no-op. The raw syscall also
- * reaches the two signals glibc keeps for itself. */
+ * make `trap ... TERM` in a container shell a no-op. Caught signals need
+ * nothing: execve resets them. The raw syscall also reaches the two
+ * signals glibc keeps for itself. */
 static void reset_signals(void)
 {
 	struct {
@@ -240,12 +258,15 @@ static void reset_signals(void)
 		void *restorer;
 		uint64_t mask;
 	} dfl = { SIG_DFL, 0, NULL, 0 };
+	uint64_t ign = ignored_signals();
 
 	for (int sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP)
+		if (sig != SIGKILL && sig != SIGSTOP && (ign >> (sig - 1) & 1))
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 }
 
+/* Shared by the container's init and `tug exec`: user, workdir, env,
+ * hardening and execve. Returns only on failure. */
 int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *workdir,
 		     const char *user, int tty, struct tug_err *err)
 {

@@ -1,5 +1,6 @@
 #include "util/trace.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,9 @@
 
 int trace_on;
 static double t0;
+/* the CLI's stderr, kept open: the monitor points its own stderr at
+ * /dev/null once the CLI goes, and its last phases matter most */
+static int trace_fd = 2;
 
 static double now_ms(void)
 {
@@ -26,6 +30,11 @@ void trace_init(void)
 		return;
 	/* children of the CLI (monitor, container) share the CLI's zero */
 	t0 = base ? atof(base) : now_ms();
+	{
+		int fd = fcntl(2, F_DUPFD_CLOEXEC, 100);
+		if (fd >= 0)
+			trace_fd = fd;
+	}
 	if (!base) {
 		char buf[64];
 		snprintf(buf, sizeof(buf), "%.6f", t0);
@@ -35,5 +44,5 @@ void trace_init(void)
 
 void trace_mark_(const char *what)
 {
-	fprintf(stderr, "trace %+9.3f ms [%d] %s\n", now_ms() - t0, (int)getpid(), what);
+	dprintf(trace_fd, "trace %+9.3f ms [%d] %s\n", now_ms() - t0, (int)getpid(), what);
 }
