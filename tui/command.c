@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const verbs[] = { "ctx", "ns", "theme", "filter", "pull", "help", "readonly", "quit", "q", NULL };
+static const char *const verbs[] = { "ctx", "ns", "theme", "filter", "pull", "since", "help", "readonly", "quit", "q", NULL };
 
 static int view_by_name(struct console *c, const char *s)
 {
@@ -76,6 +76,8 @@ void command_run(struct console *c, const char *line)
 			console_status(c, ST_INFO, "endpoint %s (:ctx local, or :ctx NAME for a kube context)", c->ep_name);
 		else
 			console_switch_endpoint(c, arg);
+	} else if (!strcmp(verb, "since")) {
+		console_logs_since(c, arg);
 	} else if (!strcmp(verb, "pull")) {
 		if (!*arg)
 			console_pull_prompt(c, c->view);
@@ -124,7 +126,8 @@ char **command_complete(void *ctx, const char *text)
 				continue;
 			/* verbs that take an argument complete with the space */
 			int arg = !strcmp(verbs[i], "ctx") || !strcmp(verbs[i], "theme") || !strcmp(verbs[i], "filter") ||
-				  !strcmp(verbs[i], "pull") || !strcmp(verbs[i], "ns");
+				  !strcmp(verbs[i], "pull") || !strcmp(verbs[i], "ns") ||
+				  !strcmp(verbs[i], "since");
 			snprintf(buf, sizeof(buf), "%s%s", verbs[i], arg ? " " : "");
 			push(&out, &n, buf);
 		}

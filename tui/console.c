@@ -227,6 +227,18 @@ void console_create(struct console *c, int view, enum tug_kind kind)
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
+void console_pick_prompt(struct console *c, int view, const char *ref)
+{
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.prompt = PROMPT_CONTAINER;
+	c->pend.refs = xcalloc(1, sizeof(char *));
+	c->pend.refs[0] = xstrdup(ref);
+	c->pend.n = 1;
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
 void console_pull_prompt(struct console *c, int view)
 {
 	if (console_refuse_readonly(c, "pull") || refuse_no_store(c, "pull"))
@@ -420,6 +432,8 @@ static void dispatch(struct console *c, struct job *j)
 		/* a log or watch stream: streams.c took it */
 	} else if (j->gen != c->gen) {
 		/* from the endpoint we just left */
+	} else if (logopts_job(c, j)) {
+		/* the container picker's pod */
 	} else if (j->type == JOB_INSPECT) {
 		if (j->rc < 0) {
 			console_status(c, ST_ERROR, "%s", j->err.msg);
@@ -519,6 +533,8 @@ static void dialog_key_cb(struct console *c, int key)
 				       j->create.name ? j->create.name : "(a generated name)");
 			console_submit(c, j);
 		}
+	} else if (r == DLG_YES && c->pend.prompt == PROMPT_CONTAINER) {
+		console_logs_container(c, c->pend.refs[0], dialog_chosen(&c->dlg));
 	} else if (r == DLG_YES && c->pend.prompt == PROMPT_PULL) {
 		char ref[sizeof(c->dlg.in.buf)];
 		const char *p = c->dlg.in.buf;
@@ -535,7 +551,8 @@ static void dialog_key_cb(struct console *c, int key)
 			       c->pend.n > 1 ? "s" : "");
 	} else {
 		static const char *const why[] = { [PROMPT_NONE] = "nothing removed", [PROMPT_RENAME] = "name unchanged",
-						   [PROMPT_CREATE] = "nothing created", [PROMPT_PULL] = "nothing pulled" };
+						   [PROMPT_CREATE] = "nothing created", [PROMPT_PULL] = "nothing pulled",
+						   [PROMPT_CONTAINER] = "the log pane is unchanged" };
 		console_status(c, ST_INFO, "%s", why[c->pend.prompt]);
 	}
 	pending_clear(&c->pend);
@@ -1072,6 +1089,7 @@ out:
 	logview_release(&c->pager.text);
 	free(c->ls.id);
 	free(c->ls.name);
+	free(c->ls.container);
 	free(c->ns);
 	dialog_close(&c->dlg);
 	input_release(&c->dlg.in);

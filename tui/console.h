@@ -98,6 +98,12 @@ struct logstream {
 	char err[512];
 	int64_t open_at;       /* debounce: open after the selection settles */
 	struct logview lv;
+	/* options (logopts.c): a pod's container (NULL = the driver's
+	 * default), its previous instance, lines since (0 = all) */
+	char *container;
+	int previous;
+	int64_t since_ns;
+	char since_text[64];
 };
 
 /* The live list of the active view, where the endpoint has them. */
@@ -121,7 +127,7 @@ struct pager {
 };
 
 /* What a prompt dialog asks for (PROMPT_NONE: a remove confirmation). */
-enum prompt { PROMPT_NONE, PROMPT_RENAME, PROMPT_CREATE, PROMPT_PULL };
+enum prompt { PROMPT_NONE, PROMPT_RENAME, PROMPT_CREATE, PROMPT_PULL, PROMPT_CONTAINER };
 
 /* What a confirmation (or prompt) dialog will do. */
 struct pending_action {
@@ -227,6 +233,8 @@ void streams_run(struct console *c, int64_t now, int logs_ready, int watch_ready
 void console_follow_logs(struct console *c, enum tug_kind kind, const char *id,
 			 const char *name, int running);
 void console_open_logs_pager(struct console *c);
+/* Open the log of the same object again (its options changed). */
+void console_reopen_logs(struct console *c);
 void console_inspect(struct console *c, int view, enum tug_kind kind, const char *ref);
 void console_exec(struct console *c, enum tug_kind kind, const char *ref, const char *name);
 /* Ask for a new name, then rename (containers). */
@@ -242,6 +250,21 @@ void console_pull(struct console *c, const char *ref);
 void console_set_namespace(struct console *c, const char *ns);
 /* The namespace shown: a name, or "all". */
 const char *console_namespace(struct console *c);
+/* logopts.c - the log pane's options. Pick a container of pod ref
+ * (asks the endpoint for the pod, then offers its containers). */
+void console_pick_container(struct console *c, int view, const char *ref, const char *name);
+/* The picker's inspect job: returns 1 when j was it. */
+int logopts_job(struct console *c, struct job *j);
+/* Follow that container of the pod the pane shows. */
+void console_logs_container(struct console *c, const char *ref, const char *container);
+/* Toggle the previous instance's log (pods). */
+void console_logs_previous(struct console *c);
+/* Lines since arg (10m, RFC 3339, unix time); "" = no limit. */
+void console_logs_since(struct console *c, const char *arg);
+/* " [app] previous instance since 10m", for titles. */
+const char *logopts_describe(const struct logstream *ls, char *buf, size_t size);
+/* console.c: the choice dialog's answer goes to the container of ref. */
+void console_pick_prompt(struct console *c, int view, const char *ref);
 /* Counts for the header, from the containers view. */
 void console_set_counts(struct console *c, int running, int total);
 void console_set_host(struct console *c, const struct host_sample *h);

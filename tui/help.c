@@ -18,6 +18,7 @@ static const char *const commands_help[] = {
 	":theme NAME     switch theme (Tab completes)",
 	":filter TEXT    filter the table",
 	":pull IMAGE     pull an image in the background",
+	":since T        logs from T on (10m, 2h, RFC 3339); :since alone: all",
 	":readonly       is read-only mode on?",
 	":q              quit",
 };

@@ -56,6 +56,8 @@ static const struct { enum action a; int keys[KEYMAP_MAXKEYS]; } defaults[] = {
 	{ ACT_SCALE_DOWN, { '-' } },
 	{ ACT_CORDON, { 'c' } },
 	{ ACT_USE, { 'u' } },
+	{ ACT_CONTAINER, { 'C' } },
+	{ ACT_PREVIOUS, { 'P' } },
 	{ ACT_SEARCH, { '/' } },
 	{ ACT_NEXT_MATCH, { 'n' } },
 	{ ACT_PREV_MATCH, { 'N' } },

@@ -71,6 +71,8 @@ enum scope {
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
 	X(CORDON, "cordon", SC_RESOURCE, "cordon / uncordon the node") \
 	X(USE, "use", SC_RESOURCE, "list this namespace in every view") \
+	X(CONTAINER, "container", SC_RESOURCE, "pick the pod's container whose log to follow") \
+	X(PREVIOUS, "previous", SC_RESOURCE, "log of the previous instance on/off") \
 	X(SEARCH, "search", SC_PAGER, "search") \
 	X(NEXT_MATCH, "next-match", SC_PAGER, "next match") \
 	X(PREV_MATCH, "prev-match", SC_PAGER, "previous match") \

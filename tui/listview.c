@@ -868,7 +868,8 @@ static void draw_logs(struct listview *lv, WINDOW *w, int y, int x, int h, int w
 		return;
 	ui_role(w, ROLE_TITLE);
 	ui_fill(w, y, x, wd);
-	snprintf(title, sizeof(title), " Logs %s%s%s", ls->name ? ls->name : "",
+	char opts[160];
+	snprintf(title, sizeof(title), " Logs %s%s%s%s", ls->name ? ls->name : "", logopts_describe(ls, opts, sizeof(opts)),
 		 ls->pending ? " (opening...)" : ls->ended ? " (ended)" : "",
 		 ls->lv.follow ? "" : " (paused)");
 	ui_put(w, y, x, wd, title);

@@ -80,9 +80,10 @@ void pager_open_text(struct console *c, const char *title, const char *text, int
 
 void pager_open_logs(struct console *c)
 {
-	char title[300];
+	char title[300], opts[160];
 
-	snprintf(title, sizeof(title), "Logs: %s", c->ls.name ? c->ls.name : c->ls.id);
+	snprintf(title, sizeof(title), "Logs: %s%s", c->ls.name ? c->ls.name : c->ls.id,
+		 logopts_describe(&c->ls, opts, sizeof(opts)));
 	show(c, title, 1);
 }
 

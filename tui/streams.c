@@ -62,6 +62,12 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, 
 			return;
 	}
 	logs_close(c);
+	/* a container and an instance are one pod's; since holds for all */
+	if (!id || !ls->id || strcmp(ls->id, id) || ls->kind != kind) {
+		free(ls->container);
+		ls->container = NULL;
+		ls->previous = 0;
+	}
 	free(ls->id);
 	free(ls->name);
 	ls->id = id ? xstrdup(id) : NULL;
@@ -78,6 +84,22 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, 
 	c->dirty |= D_MAIN;
 }
 
+void console_reopen_logs(struct console *c)
+{
+	struct logstream *ls = &c->ls;
+
+	if (!ls->id)
+		return;
+	logs_close(c);
+	ls->ended = 0;
+	ls->err[0] = 0;
+	ls->tag++;          /* an open still in flight is not wanted any more */
+	ls->pending = 0;
+	logview_clear(&ls->lv);
+	ls->open_at = mono_ns();
+	c->dirty |= D_MAIN;
+}
+
 static void logs_open_now(struct console *c)
 {
 	struct logstream *ls = &c->ls;
@@ -87,8 +109,12 @@ static void logs_open_now(struct console *c)
 	if (c->switch_to)
 		return; /* the endpoint is going away */
 	j = job_new(JOB_LOGS, -1, ls->kind, ls->id);
-	j->logopts.follow = 1;
+	/* a previous instance has ended: its log is all there is */
+	j->logopts.follow = !ls->previous;
 	j->logopts.tail = c->cfg.log_lines;
+	j->logopts.previous = ls->previous;
+	j->logopts.since_ns = ls->since_ns;
+	j->ctx = ls->container ? xstrdup(ls->container) : NULL; /* the job owns its copy */
 	j->tag = ls->tag;
 	ls->pending = 1;
 	stream_submit(c, j);

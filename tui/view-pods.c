@@ -1,7 +1,7 @@
 /* view-pods.c - pods of a cluster endpoint: namespace, name, ready,
  * status, restarts, ip, node, age; the detail pane graphs the selected
  * pod's CPU and memory from the metrics API and the log pane follows
- * it; delete asks first; exec opens a shell in its first container.
+ * it (C picks the container, P the previous instance); delete asks first; exec opens a shell in its first container.
  * The local runtime has no pods and says so. */
 #include "listview.h"
 
@@ -81,6 +81,14 @@ static int key(struct console *c, void *v, enum action a, int k)
 	case ACT_RENAME:
 		console_status(c, ST_WARN, "pods cannot be renamed");
 		return 1;
+	case ACT_CONTAINER:
+		o = listview_selected(lv);
+		if (o)
+			console_pick_container(c, lv->index, table_selected(&lv->t)->id, o->name);
+		return 1;
+	case ACT_PREVIOUS:
+		console_logs_previous(c);
+		return 1;
 	case ACT_START:
 	case ACT_STOP:
 	case ACT_KILL:
@@ -95,7 +103,7 @@ static int key(struct console *c, void *v, enum action a, int k)
 }
 
 static const enum action actions[] = {
-	ACT_REMOVE, ACT_LOGS, ACT_EXEC, ACT_RESTART, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT,
+	ACT_REMOVE, ACT_LOGS, ACT_CONTAINER, ACT_PREVIOUS, ACT_EXEC, ACT_RESTART, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT,
 	ACT_SORT_PREV, ACT_SORT_REVERSE, ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP,
 	ACT_PAGE_DOWN, ACT_NONE,
 };

@@ -162,6 +162,7 @@ static void run(struct worker *w, struct job *j)
 		j->rc = backend_inspect(ep, j->kind, j->ref, &j->json, &j->err);
 		break;
 	case JOB_LOGS:
+		j->logopts.container = j->ctx;
 		j->rc = backend_logs(ep, j->kind, j->ref, &j->logopts, &j->logs, &j->err);
 		break;
 	case JOB_ENDPOINT:

@@ -113,6 +113,37 @@ int main(void)
 	T_OK(dialog_key(&d, '\n') == DLG_YES, "prompt accepts with Enter");
 	T_STREQ(d.in.buf, "web-2", "with the typed text");
 	input_release(&d.in);
+
+	/* choice: the pod's containers, the cursor on the one followed */
+	{
+		char *items[] = { "init-db", "app", "sidecar" };
+		int found = -1;
+		dialog_choice(&d, "Logs of", "Container of web-1:", items, 3, 1);
+		T_STREQ(dialog_chosen(&d), "app", "a choice starts on the item given");
+		werase(w);
+		dialog_draw(&d, w, 0, 0, 20, 80);
+		for (int y = 0; y < 20; y++)
+			if (strstr(ts_row(w, y), "sidecar"))
+				found = y;
+		T_OK(found >= 0, "every item is drawn");
+		T_OK(found >= 0 && strstr(ts_row(w, found - 1), "app") && strstr(ts_row(w, found - 2), "init-db"),
+		     "in order, one a row");
+		T_OK(found >= 0 && (ts_attr(w, found - 1, 40) & A_REVERSE) && !(ts_attr(w, found, 40) & A_REVERSE),
+		     "the cursor's row stands out, the others do not");
+		T_OK(dialog_key(&d, KEYF(KEY_DOWN)) == DLG_OPEN && !strcmp(dialog_chosen(&d), "sidecar"), "Down moves");
+		T_OK(dialog_key(&d, 'j') == DLG_OPEN && !strcmp(dialog_chosen(&d), "sidecar"), "not past the last");
+		dialog_key(&d, 'g');
+		T_STREQ(dialog_chosen(&d), "init-db", "g: the first");
+		dialog_key(&d, 'k');
+		T_STREQ(dialog_chosen(&d), "init-db", "not before the first");
+		dialog_key(&d, 'j');
+		T_OK(dialog_key(&d, '\n') == DLG_YES && !strcmp(dialog_chosen(&d), "app"), "Enter chooses the item");
+		dialog_choice(&d, "Logs of", "x", items, 3, 0);
+		T_OK(dialog_key(&d, 27) == DLG_NO, "Esc cancels a choice");
+		dialog_choice(&d, "Logs of", "x", NULL, 0, 0);
+		T_OK(dialog_key(&d, '\n') == DLG_NO && dialog_chosen(&d) == NULL, "an empty choice chooses nothing");
+		dialog_close(&d);
+	}
 	ts_close();
 	return T_DONE();
 }
