@@ -5,6 +5,7 @@
  * Idle, it wakes once a second for the clock and the stats sample. */
 #include "console.h"
 #include "util/str.h"
+#include "util/yaml.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -424,6 +425,26 @@ const char *console_namespace(struct console *c)
 	return c->ns ? c->ns : c->ep_ns[0] ? c->ep_ns : "default";
 }
 
+/* The object in the pager: YAML for cluster objects, as kubectl -o yaml
+ * prints them; JSON, as docker inspect does, for the rest. */
+static void open_inspect(struct console *c, struct job *j)
+{
+	char title[256];
+	struct sbuf b = SBUF_INIT;
+	struct tug_err err = { 0 };
+
+	snprintf(title, sizeof(title), "%s %s", tug_kind_name(j->kind), j->ref);
+	if (!strcmp(c->ep_kind, "kube") && yaml_emit(j->json, &b, &err) == 0) {
+		sbuf_add(&b, "", 1);
+		pager_open_text(c, title, b.s, PAGER_YAML);
+	} else {
+		char *text = json_dumps(j->json, JSON_INDENT(2) | JSON_SORT_KEYS);
+		pager_open_text(c, title, text ? text : "null", PAGER_JSON);
+		free(text);
+	}
+	sbuf_release(&b);
+}
+
 static void dispatch(struct console *c, struct job *j)
 {
 	if (j->type == JOB_ENDPOINT) {
@@ -438,11 +459,7 @@ static void dispatch(struct console *c, struct job *j)
 		if (j->rc < 0) {
 			console_status(c, ST_ERROR, "%s", j->err.msg);
 		} else {
-			char *text = json_dumps(j->json, JSON_INDENT(2) | JSON_SORT_KEYS);
-			char title[256];
-			snprintf(title, sizeof(title), "%s %s", tug_kind_name(j->kind), j->ref);
-			pager_open_text(c, title, text ? text : "null", 1);
-			free(text);
+			open_inspect(c, j);
 			c->status_msg[0] = 0;
 		}
 	} else if (j->owner >= 0 && j->owner < c->nviews && c->views[j->owner]->update) {

@@ -297,13 +297,15 @@ void help_draw(struct console *c, WINDOW *w, int h, int wd);
 int help_key(struct console *c, enum action a, int key);
 
 /* pager.c */
-void pager_open_text(struct console *c, const char *title, const char *text, int json);
+enum pager_syntax { PAGER_PLAIN, PAGER_JSON, PAGER_YAML };
+void pager_open_text(struct console *c, const char *title, const char *text, enum pager_syntax syntax);
 void pager_open_logs(struct console *c);
 void pager_close(struct console *c);
 int pager_key(struct console *c, int key);
 void pager_draw(struct console *c, WINDOW *w, int h, int wd);
-/* JSON colouring for the inspect pager. */
+/* JSON and YAML colouring for the inspect pager (one line at a time). */
 void pager_json_colorize(const char *s, size_t n, unsigned char *roles);
+void pager_yaml_colorize(const char *s, size_t n, unsigned char *roles);
 
 /* command.c - `:` commands and their completion. */
 void command_run(struct console *c, const char *line);

@@ -1,6 +1,6 @@
 /* pager.c - full-screen logs (the log pane's stream, bigger) and the
- * inspect view (the object as indented JSON, coloured), both scrollable
- * and searchable. */
+ * inspect view (the object as indented JSON, or YAML for cluster objects
+ * as kubectl shows them, coloured), both scrollable and searchable. */
 #include "console.h"
 
 #include <stdio.h>
@@ -46,6 +46,48 @@ void pager_json_colorize(const char *s, size_t n, unsigned char *roles)
 	}
 }
 
+/* A YAML value's role: numbers, true/false/null, or text. */
+static void yaml_scalar(const char *s, size_t n, unsigned char *roles)
+{
+	size_t i = 0;
+	int num = n > 0;
+
+	while (n && s[n - 1] == ' ')
+		n--;
+	if (!n)
+		return;
+	if ((n == 4 && (!strncmp(s, "true", 4) || !strncmp(s, "null", 4))) || (n == 5 && !strncmp(s, "false", 5))) {
+		memset(roles, ROLE_JSON_LITERAL, n);
+		return;
+	}
+	for (i = s[0] == '-' ? 1 : 0; i < n && num; i++)
+		num = strchr("0123456789.eE+-", s[i]) != NULL;
+	memset(roles, num ? ROLE_JSON_NUMBER : ROLE_JSON_STRING, n);
+}
+
+/* One line of block YAML: "  - key: value". */
+void pager_yaml_colorize(const char *s, size_t n, unsigned char *roles)
+{
+	size_t i = 0, k;
+
+	while (i < n && s[i] == ' ')
+		i++;
+	if (i + 1 < n && s[i] == '-' && s[i + 1] == ' ')
+		i += 2;
+	/* a key ends at ": " or at the end of the line after ':' */
+	for (k = i; k < n; k++)
+		if (s[k] == ':' && (k + 1 == n || s[k + 1] == ' '))
+			break;
+	if (k < n && s[i] != '"' && s[i] != '\'') {
+		memset(roles + i, ROLE_JSON_KEY, k - i);
+		i = k + 1;
+		while (i < n && s[i] == ' ')
+			i++;
+	}
+	if (i < n)
+		yaml_scalar(s + i, n - i, roles + i);
+}
+
 static void show(struct console *c, const char *title, int logs)
 {
 	struct pager *p = &c->pager;
@@ -59,7 +101,7 @@ static void show(struct console *c, const char *title, int logs)
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
-void pager_open_text(struct console *c, const char *title, const char *text, int json)
+void pager_open_text(struct console *c, const char *title, const char *text, enum pager_syntax syntax)
 {
 	struct pager *p = &c->pager;
 	const char *s = text;
@@ -68,7 +110,7 @@ void pager_open_text(struct console *c, const char *title, const char *text, int
 	p->text.follow = 0;
 	p->text.wrap = 1;
 	p->text.timestamps = 0;
-	p->text.colorize = json ? pager_json_colorize : NULL;
+	p->text.colorize = syntax == PAGER_JSON ? pager_json_colorize : syntax == PAGER_YAML ? pager_yaml_colorize : NULL;
 	while (*s) {
 		const char *nl = strchr(s, '\n');
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);

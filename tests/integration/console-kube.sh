@@ -185,7 +185,8 @@ con_keys main y
 check "the pod is deleted (CLI agrees)" wait_for 15 pod_gone batch-once
 check "and its row goes at once" con_wait_gone main " batch-once " 5
 con_keys main Escape Enter
-check "Enter inspects a pod" con_wait main "\"kind\": \"Pod\"|\"metadata\": \\{" 5
+check "Enter inspects a pod, as YAML like kubectl -o yaml" con_wait main "^ *kind: Pod *$" 5
+check "its metadata block" con_wait main "^ *metadata: *$" 2
 
 # nodes: a view of their own, the selected one's CPU and memory graphed
 # against its allocatable, as kubectl top nodes counts them
