@@ -228,6 +228,37 @@ void console_create(struct console *c, int view, enum tug_kind kind)
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
+void console_scale_prompt(struct console *c, int view, enum tug_kind kind, char **refs, size_t n, const char *name,
+			  int current)
+{
+	char msg[300], now[32];
+
+	if (console_refuse_readonly(c, "scale"))
+		return;
+	if (!n) {
+		console_status(c, ST_WARN, "nothing selected");
+		return;
+	}
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.prompt = PROMPT_SCALE;
+	c->pend.kind = kind;
+	c->pend.act = TUG_ACT_SCALE;
+	c->pend.opts = (struct tug_action_opts){ .timeout_s = -1 };
+	c->pend.refs = xcalloc(n, sizeof(char *));
+	for (size_t i = 0; i < n; i++)
+		c->pend.refs[i] = xstrdup(refs[i]);
+	c->pend.n = n;
+	if (n > 1)
+		snprintf(msg, sizeof(msg), "Replicas for %s and %zu more:", name, n - 1);
+	else
+		snprintf(msg, sizeof(msg), "Replicas for %s (now %d):", name, current);
+	snprintf(now, sizeof(now), "%d", current);
+	dialog_prompt(&c->dlg, "Scale", msg, now);
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
 void console_pick_prompt(struct console *c, int view, const char *ref)
 {
 	pending_clear(&c->pend);
@@ -550,6 +581,18 @@ static void dialog_key_cb(struct console *c, int key)
 				       j->create.name ? j->create.name : "(a generated name)");
 			console_submit(c, j);
 		}
+	} else if (r == DLG_YES && c->pend.prompt == PROMPT_SCALE) {
+		char *end;
+		long v = strtol(c->dlg.in.buf, &end, 10);
+		while (*end == ' ')
+			end++;
+		if (end == c->dlg.in.buf || *end || v < 0 || v > 100000) {
+			console_status(c, ST_ERROR, "scale: '%s' is not a number of replicas (0 or more)", c->dlg.in.buf);
+		} else {
+			c->pend.opts.replicas = (int)v;
+			submit_actions(c, &c->pend);
+			console_status(c, ST_INFO, "scaling to %ld...", v);
+		}
 	} else if (r == DLG_YES && c->pend.prompt == PROMPT_CONTAINER) {
 		console_logs_container(c, c->pend.refs[0], dialog_chosen(&c->dlg));
 	} else if (r == DLG_YES && c->pend.prompt == PROMPT_PULL) {
@@ -569,7 +612,8 @@ static void dialog_key_cb(struct console *c, int key)
 	} else {
 		static const char *const why[] = { [PROMPT_NONE] = "nothing removed", [PROMPT_RENAME] = "name unchanged",
 						   [PROMPT_CREATE] = "nothing created", [PROMPT_PULL] = "nothing pulled",
-						   [PROMPT_CONTAINER] = "the log pane is unchanged" };
+						   [PROMPT_CONTAINER] = "the log pane is unchanged",
+						   [PROMPT_SCALE] = "replicas unchanged" };
 		console_status(c, ST_INFO, "%s", why[c->pend.prompt]);
 	}
 	pending_clear(&c->pend);

@@ -127,7 +127,7 @@ struct pager {
 };
 
 /* What a prompt dialog asks for (PROMPT_NONE: a remove confirmation). */
-enum prompt { PROMPT_NONE, PROMPT_RENAME, PROMPT_CREATE, PROMPT_PULL, PROMPT_CONTAINER };
+enum prompt { PROMPT_NONE, PROMPT_RENAME, PROMPT_CREATE, PROMPT_PULL, PROMPT_CONTAINER, PROMPT_SCALE };
 
 /* What a confirmation (or prompt) dialog will do. */
 struct pending_action {
@@ -263,6 +263,10 @@ void console_logs_previous(struct console *c);
 void console_logs_since(struct console *c, const char *arg);
 /* " [app] previous instance since 10m", for titles. */
 const char *logopts_describe(const struct logstream *ls, char *buf, size_t size);
+/* Ask for an exact number of replicas, then scale refs to it (name and
+ * current: of the first, for the prompt). */
+void console_scale_prompt(struct console *c, int view, enum tug_kind kind, char **refs, size_t n, const char *name,
+			  int current);
 /* console.c: the choice dialog's answer goes to the container of ref. */
 void console_pick_prompt(struct console *c, int view, const char *ref);
 /* Counts for the header, from the containers view. */

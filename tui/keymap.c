@@ -54,6 +54,7 @@ static const struct { enum action a; int keys[KEYMAP_MAXKEYS]; } defaults[] = {
 	{ ACT_CREATE, { 'c' } },
 	{ ACT_SCALE_UP, { '+' } },
 	{ ACT_SCALE_DOWN, { '-' } },
+	{ ACT_SCALE, { '=' } },
 	{ ACT_CORDON, { 'c' } },
 	{ ACT_USE, { 'u' } },
 	{ ACT_CONTAINER, { 'C' } },

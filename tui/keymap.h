@@ -69,6 +69,7 @@ enum scope {
 	X(CREATE, "create", SC_STORE, "create one (asks for its name and options)") \
 	X(SCALE_UP, "scale-up", SC_RESOURCE, "scale up by one replica") \
 	X(SCALE_DOWN, "scale-down", SC_RESOURCE, "scale down by one replica") \
+	X(SCALE, "scale", SC_RESOURCE, "scale to an exact number of replicas (asks)") \
 	X(CORDON, "cordon", SC_RESOURCE, "cordon / uncordon the node") \
 	X(USE, "use", SC_RESOURCE, "list this namespace in every view") \
 	X(CONTAINER, "container", SC_RESOURCE, "pick the pod's container whose log to follow") \

@@ -1,7 +1,7 @@
 /* view-workloads.c - the workloads of a cluster endpoint: deployments,
  * statefulsets and daemonsets, three views over one row layout:
  * namespace, name, ready/desired, image, age. `+`/`-` scale by one
- * replica (not daemonsets: they run one per node), `r` is a rollout
+ * replica, `=` to a number it asks for (not daemonsets: they run one per node), `r` is a rollout
  * restart, `d` deletes after a confirmation. */
 #include "listview.h"
 
@@ -71,6 +71,31 @@ static void scale(struct console *c, struct listview *lv, int delta)
 	free(rows);
 }
 
+/* = asks for the number: one answer for every marked row. */
+static void scale_prompt(struct console *c, struct listview *lv)
+{
+	struct table_row **rows;
+	size_t n = table_targets(&lv->t, &rows), k = 0;
+	char **refs = xcalloc(n + 1, sizeof(char *));
+	const struct tug_obj *first = NULL;
+
+	if (lv->spec->kind == TUG_DAEMONSET) {
+		console_status(c, ST_WARN, "daemonsets run one pod per node: they do not scale");
+		n = 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct tug_obj *o = listview_obj(lv, rows[i]->id);
+		if (!o)
+			continue;
+		first = first ? first : o;
+		refs[k++] = rows[i]->id;
+	}
+	if (first)
+		console_scale_prompt(c, lv->index, lv->spec->kind, refs, k, first->name, first->total);
+	free(refs);
+	free(rows);
+}
+
 static int key(struct console *c, void *v, enum action a, int k)
 {
 	struct listview *lv = v;
@@ -79,6 +104,9 @@ static int key(struct console *c, void *v, enum action a, int k)
 	case ACT_SCALE_UP:
 	case ACT_SCALE_DOWN:
 		scale(c, lv, a == ACT_SCALE_UP ? 1 : -1);
+		return 1;
+	case ACT_SCALE:
+		scale_prompt(c, lv);
 		return 1;
 	case ACT_RESTART:
 		listview_act(lv, TUG_ACT_ROLLOUT_RESTART, NULL, NULL);
@@ -98,14 +126,14 @@ static int key(struct console *c, void *v, enum action a, int k)
 }
 
 static const enum action actions[] = {
-	ACT_SCALE_UP, ACT_SCALE_DOWN, ACT_RESTART, ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER,
+	ACT_SCALE_UP, ACT_SCALE_DOWN, ACT_SCALE, ACT_RESTART, ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER,
 	ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE, ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP,
 	ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
 };
 
 static const enum action *hints(void *v)
 {
-	static const enum action h[] = { ACT_SCALE_UP, ACT_SCALE_DOWN, ACT_RESTART, ACT_REMOVE, ACT_INSPECT,
+	static const enum action h[] = { ACT_SCALE_UP, ACT_SCALE_DOWN, ACT_SCALE, ACT_RESTART, ACT_REMOVE, ACT_INSPECT,
 					 ACT_FILTER, ACT_COMMAND, ACT_NONE };
 	(void)v;
 	return h;

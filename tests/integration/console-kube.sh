@@ -172,6 +172,19 @@ check "- scales it back" wait_for 10 test "$(replicas web)" = 3
 check "a change made elsewhere shows within seconds (the list is live)" con_wait main "web +[0-9]+/5 " 5
 "$TUG" kube scale deploy/web --replicas 3 >/dev/null 2>&1 || "$TUG" kube scale deploy web --replicas 3 >/dev/null 2>&1
 check "and back" con_wait main "web +[0-9]+/3 " 5
+con_keys main =
+check "= asks for the exact number of replicas" con_wait main "Replicas for web \\(now 3\\)" 5
+con_keys main BSpace 6 Enter
+check "and scales to it (kubectl-style get agrees)" wait_for 10 test "$(replicas web)" = 6
+con_keys main =
+con_wait main "Replicas for web \\(now 6\\)" 5
+con_keys main BSpace x Enter
+check "a number it must be" con_wait main "'x' is not a number of replicas" 5
+check "and nothing changes" test "$(replicas web)" = 6
+con_keys main =
+con_wait main "Replicas for web" 5
+con_keys main BSpace 3 Enter
+check "back to 3" wait_for 10 test "$(replicas web)" = 3
 con_keys main 7
 check "statefulsets are listed" con_wait main "db +[0-9]/2" 10
 con_keys main 1
@@ -238,7 +251,10 @@ check "the kubernetes service as kubectl shows it" wait_for 5 svc_as_kubectl
 cmd rs
 check ":rs lists replicasets with desired, current, ready" con_wait main "web-[a-z0-9]+ +3 +3 +3 " 10
 cmd events
-check ":events lists events, warnings with their reason" con_wait main "Warning +BackOff|Warning +[A-Za-z]+ +pod/crashy" 10
+check ":events lists events, newest first" con_wait main "^ Events \\([0-9]+\\)" 10
+# the scaling above made many: the warnings are found with the filter
+con_keys main / Warning Enter
+check "warnings with their reason" con_wait main "Warning +BackOff +pod/crashy" 5
 check "an event's object as kubectl names it" con_wait main "pod/crashy" 5
 con_keys main s
 check "container actions are refused with a hint" con_wait main "events can be inspected" 3
