@@ -18,12 +18,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 export TUG BUILD
 . "$here/lib.sh" # t_busybox_tar
 . "$here/bench-console.sh" # bench_console
+. "$here/bench-kube.sh"    # bench_kube
 . "$here/registry/lib.sh" # reg_start
 
 RUNS=${BENCH_RUNS:-30}
 WARMUP=${BENCH_WARMUP:-2}
 BENCHTIME=$BUILD/bench/benchtime
-SECTIONS=(binary_start container_start network_start seccomp pull build console)
+SECTIONS=(binary_start container_start network_start seccomp pull build console kube)
 MISSED=0
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -30,9 +30,15 @@ mkdir -p "$out"
 
 # the demo: its own script prepares it (containers on the built-in
 # runtime); screenshots use the same root it does
+# A demo this script started goes away with it (its CPU burner would
+# load the machine long after); one that was running stays.
+DEMO_STARTED=0
 if [ "${SHOTS:-all}" != kube ] && [ -f "$here/demo.sh" ]; then
+	"$TUG" ps --format '{{.Names}}' 2>/dev/null | grep -q '^demo-' || DEMO_STARTED=1
 	bash "$here/demo.sh" >/dev/null || echo "screenshots: make demo failed; shooting what there is" >&2
 fi
+trap 'con_kill_all; [ -n "$SIM" ] && kill "$SIM" 2>/dev/null; rm -rf "$CON_DIR"
+	[ "$DEMO_STARTED" = 1 ] && bash "$here/demo.sh" clean >/dev/null 2>&1' EXIT
 args=()
 [ -n "${TUG_ROOT:-}" ] && args+=(--root "$TUG_ROOT")
 [ -n "${TUG_RUNROOT:-}" ] && args+=(--runroot "$TUG_RUNROOT")

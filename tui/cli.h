@@ -17,6 +17,7 @@ void strv_release(struct strv *s);
 struct cli {
 	const char *root, *runroot;
 	const char *theme, *kubeconfig, *context;
+	const char *namespace;     /* console: the cluster namespace to list ("all": every one) */
 	int readonly;
 	struct tug_endpoint *ep;   /* opened on first use */
 	const char *prog;

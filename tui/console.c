@@ -401,12 +401,13 @@ static void restart_views(struct console *c, int view)
 	}
 	c->ctr_known = 0;
 	c->view = view;
+	/* the live list first: a view it feeds asks for no list of its own */
+	console_watch_view(c, c->view);
 	for (int i = 0; i < c->nviews; i++)
 		if (c->views[i]->tick && (i == 0 || i == c->view)) {
 			c->views[i]->tick(c, c->vstate[i], TICK_REFRESH);
 			c->views[i]->tick(c, c->vstate[i], TICK_STATS);
 		}
-	console_watch_view(c, c->view);
 	c->dirty |= D_ALL;
 }
 
@@ -883,6 +884,13 @@ static void check_errlog(struct console *c)
 	console_status(c, ST_WARN, "%s", last ? last + 1 : buf);
 }
 
+static int64_t view_deadline(struct console *c)
+{
+	const struct view_ops *v = c->views[c->view];
+
+	return v->deadline ? v->deadline(c->vstate[c->view]) : 0;
+}
+
 static void run_timers(struct console *c, int64_t now)
 {
 	if (now >= c->next_refresh) {
@@ -903,6 +911,11 @@ static void run_timers(struct console *c, int64_t now)
 		}
 	} else {
 		c->next_spin = 0;
+	}
+	{
+		int64_t d = view_deadline(c);
+		if (d && now >= d)
+			c->dirty |= D_MAIN;
 	}
 	if (c->status_msg[0] && c->status_until && now >= c->status_until) {
 		c->status_msg[0] = 0;
@@ -931,6 +944,10 @@ static int poll_timeout(struct console *c, int64_t now)
 		t = c->status_until;
 	int64_t sd = streams_deadline(c, now);
 	if (sd && sd < t)
+		t = sd;
+	/* a deadline gone by has made the view dirty: the frame timer rules */
+	sd = view_deadline(c);
+	if (sd > now && sd < t)
 		t = sd;
 	/* the header clock ticks on the second */
 	if (now + next_second() < t)
@@ -1105,6 +1122,8 @@ int console_main(struct cli *cli, int argc, char **argv)
 		free(c);
 		return 125;
 	}
+	if (cli->namespace)
+		c->ns = xstrdup(!strcmp(cli->namespace, "all") || !strcmp(cli->namespace, "*") ? "" : cli->namespace);
 	if (term_signals(c) < 0 || !(c->wk = worker_start(ep))) {
 		fprintf(stderr, "tug: cannot start the console: %s\n", strerror(errno));
 		backend_close(ep);

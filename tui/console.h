@@ -56,6 +56,9 @@ struct view_ops {
 	/* A live-list event for this view (it has a watch stream); NULL: the
 	 * stream is gone, go back to polling. Views without it are polled. */
 	void (*watch_event)(struct console *c, void *v, struct tug_watch_event *ev);
+	/* When the view next needs a frame of its own (0 = none): rows of a
+	 * busy live list wait a little before they are rebuilt. */
+	int64_t (*deadline)(void *v);
 };
 
 extern const struct view_ops view_containers;

@@ -45,6 +45,7 @@ void listview_free(void *v)
 	sample_set_release(&lv->samples);
 	free(lv->select_name);
 	free(lv->stats_err_ref);
+	refindex_release(&lv->idx);
 	free(lv);
 }
 
@@ -171,23 +172,48 @@ const char *obj_ref(const struct tug_obj *o, char *buf, size_t size)
 	return buf;
 }
 
+/* The index of the object whose ref is ref, or -1: hashed, built
+ * again after the list is replaced. */
+static long find_ref(struct listview *lv, const char *ref)
+{
+	char buf[OBJ_REF_MAX];
+
+	if (!lv->idx_ok) {
+		refindex_release(&lv->idx);
+		for (size_t i = 0; i < lv->list.n; i++)
+			refindex_put(&lv->idx, obj_ref(&lv->list.items[i], buf, sizeof(buf)), (long)i);
+		lv->idx_ok = 1;
+	}
+	return refindex_get(&lv->idx, ref);
+}
+
 const struct tug_obj *listview_obj(struct listview *lv, const char *id)
 {
-	char ref[OBJ_REF_MAX];
+	long i = find_ref(lv, id);
 
-	for (size_t i = 0; i < lv->list.n; i++) {
-		const struct tug_obj *o = &lv->list.items[i];
-		if (!strcmp(obj_ref(o, ref, sizeof(ref)), id))
-			return o;
-	}
-	return NULL;
+	return i >= 0 ? &lv->list.items[i] : NULL;
+}
+
+int64_t listview_deadline(void *v)
+{
+	struct listview *lv = v;
+
+	return lv->stale ? lv->rebuild_due : 0;
+}
+
+/* A row's object. Rows point at theirs until the list changes; a live
+ * list that changed but whose rows are not rebuilt yet (see
+ * maybe_rebuild) finds it by the row's id. */
+const struct tug_obj *listview_row_obj(struct listview *lv, const struct table_row *r)
+{
+	if (!r)
+		return NULL;
+	return lv->stale ? listview_obj(lv, r->id) : r->data;
 }
 
 const struct tug_obj *listview_selected(struct listview *lv)
 {
-	struct table_row *r = table_selected(&lv->t);
-
-	return r ? r->data : NULL;
+	return listview_row_obj(lv, table_selected(&lv->t));
 }
 
 static int is_busy(struct listview *lv, const char *id)
@@ -221,6 +247,8 @@ static void unmark_busy(struct listview *lv, const char *ref)
 
 static void rebuild(struct listview *lv)
 {
+	int64_t t0 = mono_ns();
+
 	table_begin(&lv->t);
 	for (size_t i = 0; i < lv->list.n; i++) {
 		const struct tug_obj *o = &lv->list.items[i];
@@ -237,6 +265,29 @@ static void rebuild(struct listview *lv)
 	lv->stale = 0;
 	for (size_t i = 0; i < lv->nbusy; i++)
 		table_set_busy(&lv->t, lv->busy[i], 1);
+	lv->rebuilt_at = mono_ns();
+	lv->rebuild_ns = lv->rebuilt_at - t0;
+}
+
+/* A live list of thousands changing fifty times a second would be
+ * rebuilt (formatted, sorted) on every frame: rows are rebuilt at most
+ * every 40 rebuild-times (a few percent of a core), and within a second.
+ * Small lists take that to "at once". Returns 1 when rebuilt. */
+static int maybe_rebuild(struct listview *lv)
+{
+	int64_t gap = lv->rebuild_ns * 40;
+
+	if (!lv->stale)
+		return 0;
+	if (gap > 1000000000LL)
+		gap = 1000000000LL;
+	if (mono_ns() - lv->rebuilt_at < gap) {
+		/* come back for it: the frame after the gap redraws */
+		lv->rebuild_due = lv->rebuilt_at + gap;
+		return 0;
+	}
+	rebuild(lv);
+	return 1;
 }
 
 /* The log pane follows the selection of the active view. */
@@ -253,14 +304,22 @@ static void follow_selection(struct listview *lv)
 			    o ? o->name : NULL, o ? obj_is_up(o) : 0);
 }
 
+/* An empty list, its index and capacity with it. */
+static void list_reset(struct listview *lv)
+{
+	tug_list_release(&lv->list);
+	lv->list_cap = 0;
+	lv->idx_ok = 0;
+}
+
 /* Synthetic objects for tests/bench-console.sh only (TUG_BENCH_ROWS). */
 static void bench_list(struct listview *lv, long n)
 {
 	char buf[64];
 
-	tug_list_release(&lv->list);
+	list_reset(lv);
 	lv->list.items = xcalloc((size_t)n, sizeof(struct tug_obj));
-	lv->list.n = (size_t)n;
+	lv->list.n = lv->list_cap = (size_t)n;
 	for (long i = 0; i < n; i++) {
 		struct tug_obj *o = &lv->list.items[i];
 		o->kind = TUG_CONTAINER;
@@ -278,30 +337,19 @@ static void bench_list(struct listview *lv, long n)
 }
 
 /* Index of the object with this ref in the list, or -1. */
-static long find_ref(struct listview *lv, const char *ref)
-{
-	char buf[OBJ_REF_MAX];
-
-	for (size_t i = 0; i < lv->list.n; i++)
-		if (!strcmp(obj_ref(&lv->list.items[i], buf, sizeof(buf)), ref))
-			return (long)i;
-	return -1;
-}
-
 void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev)
 {
 	struct listview *lv = v;
 	char ref[OBJ_REF_MAX];
 	long i;
 
-	(void)c;
 	if (!ev) {
 		lv->watched = 0; /* polling takes over again */
 		return;
 	}
 	if (!lv->watched) {
 		/* the stream starts from a full list of its own */
-		tug_list_release(&lv->list);
+		list_reset(lv);
 		lv->watched = 1;
 	}
 	switch (ev->type) {
@@ -311,8 +359,13 @@ void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev
 		if (i >= 0) {
 			tug_obj_release(&lv->list.items[i]);
 		} else {
-			lv->list.items = xrealloc(lv->list.items, (lv->list.n + 1) * sizeof(struct tug_obj));
+			/* grow by half: 10,000 ADDED events at the start of a stream */
+			if (lv->list.n + 1 > lv->list_cap) {
+				lv->list_cap = lv->list_cap ? lv->list_cap * 3 / 2 + 1 : 64;
+				lv->list.items = xrealloc(lv->list.items, lv->list_cap * sizeof(struct tug_obj));
+			}
 			i = (long)lv->list.n++;
+			refindex_put(&lv->idx, ref, i);
 		}
 		lv->list.items[i] = *ev->obj; /* taken over, as the stream allows */
 		memset(ev->obj, 0, sizeof(*ev->obj));
@@ -320,13 +373,22 @@ void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev
 	case TUG_WATCH_DELETED:
 		i = find_ref(lv, obj_ref(ev->obj, ref, sizeof(ref)));
 		if (i >= 0) {
+			char moved[OBJ_REF_MAX];
 			tug_obj_release(&lv->list.items[i]);
-			lv->list.items[i] = lv->list.items[--lv->list.n];
+			refindex_del(&lv->idx, ref);
+			if ((size_t)i != --lv->list.n) {
+				lv->list.items[i] = lv->list.items[lv->list.n];
+				refindex_put(&lv->idx, obj_ref(&lv->list.items[i], moved, sizeof(moved)), i);
+			}
 		}
 		break;
 	case TUG_WATCH_SYNCED:
+		/* the whole list is in: show it now, whatever the throttle says */
+		if (!lv->have_list && lv->index == c->view)
+			c->full_frame = c->full_frame ? c->full_frame : 1;
 		lv->have_list = 1;
 		lv->err[0] = 0;
+		lv->rebuilt_at = 0;
 		break;
 	case TUG_WATCH_STATUS:
 		/* trouble (or its end) shows on the title row; rows stay */
@@ -348,10 +410,11 @@ void listview_tick(struct console *c, void *v, enum tick t)
 	struct listview *lv = v;
 	struct job *j;
 
-	if (lv->stale)
-		rebuild(lv); /* rows must not point into a list that changed */
-	if (t == TICK_REFRESH && lv->watched)
-		return; /* the live list keeps itself fresh */
+	maybe_rebuild(lv);
+	/* the live list keeps itself fresh, and one being opened brings the
+	 * whole list first: fetching it twice would double the wait */
+	if (t == TICK_REFRESH && (lv->watched || (c->ws.view == lv->index && (c->ws.pending || c->ws.w))))
+		return;
 	if (t == TICK_REFRESH) {
 		if (c->bench_rows && lv->spec->kind == TUG_CONTAINER) {
 			if (!lv->have_list) {
@@ -376,7 +439,8 @@ void listview_tick(struct console *c, void *v, enum tick t)
 	if (lv->spec->features & LV_METRICS) {
 		/* one request per object: only the one looked at */
 		struct table_row *sel = table_selected(&lv->t);
-		if (sel && sel->data && metrics_sampled(lv, sel->data)) {
+		const struct tug_obj *so = listview_row_obj(lv, sel);
+		if (so && metrics_sampled(lv, so)) {
 			j->ids = xcalloc(1, sizeof(char *));
 			j->ids[j->nids++] = xstrdup(sel->id);
 		}
@@ -389,14 +453,14 @@ void listview_tick(struct console *c, void *v, enum tick t)
 		struct table_row *sel = table_selected(&lv->t);
 		for (size_t vi = all ? 0 : top; vi < (all ? lv->t.nvis : bottom) && vi < lv->t.nvis; vi++) {
 			struct table_row *r = &lv->t.rows[lv->t.vis[vi]];
-			const struct tug_obj *o = r->data;
+			const struct tug_obj *o = listview_row_obj(lv, r);
 			if (!o || !o->state || strcmp(o->state, "running"))
 				continue;
 			j->ids = xrealloc(j->ids, (j->nids + 2) * sizeof(char *));
 			j->ids[j->nids++] = xstrdup(r->id);
 		}
 		if (sel && !all && (lv->t.sel < top || lv->t.sel >= bottom)) {
-			const struct tug_obj *o = sel->data;
+			const struct tug_obj *o = listview_row_obj(lv, sel);
 			if (o && o->state && !strcmp(o->state, "running")) {
 				j->ids = xrealloc(j->ids, (j->nids + 1) * sizeof(char *));
 				j->ids[j->nids++] = xstrdup(sel->id);
@@ -414,7 +478,7 @@ static void list_done(struct console *c, struct listview *lv, struct job *j)
 		snprintf(lv->err, sizeof(lv->err), "%s", j->err.msg);
 		lv->err_code = j->err.code;
 		if (j->err.code == TUG_E_UNSUPPORTED || !lv->have_list) {
-			tug_list_release(&lv->list);
+			list_reset(lv);
 			lv->have_list = 0;
 			rebuild(lv);
 		}
@@ -424,8 +488,11 @@ static void list_done(struct console *c, struct listview *lv, struct job *j)
 	lv->err[0] = 0;
 	tug_list_release(&lv->list);
 	lv->list = j->list;
+	lv->list_cap = lv->list.n;
+	lv->idx_ok = 0;
 	memset(&j->list, 0, sizeof(j->list));
-	if (!lv->have_list && lv->index == 0)
+	/* bench: the first frame with the opening view's whole list */
+	if (!lv->have_list && lv->index == c->view)
 		c->full_frame = c->full_frame ? c->full_frame : 1;
 	lv->have_list = 1;
 	if (lv->spec->features & LV_STATS) {
@@ -516,7 +583,9 @@ static void stats_done(struct console *c, struct listview *lv, struct job *j)
 	else
 		lv->stats_err[0] = 0;
 	if (j->nids) {
-		rebuild(lv);
+		/* the CPU and memory columns show the new sample */
+		if (lv->spec->features & LV_STATS)
+			rebuild(lv);
 		if (c->view == lv->index)
 			console_dirty(c, D_MAIN);
 	}
@@ -899,9 +968,10 @@ static void draw_logs(struct listview *lv, WINDOW *w, int y, int x, int h, int w
 static void sample_new_selection(struct listview *lv)
 {
 	struct table_row *r = table_selected(&lv->t);
+	const struct tug_obj *o = listview_row_obj(lv, r);
 
-	if (!r || !r->data || lv->stats_inflight || lv->c->view != lv->index ||
-	    !metrics_sampled(lv, r->data) || metrics_err(lv, r->id) ||
+	if (!o || lv->stats_inflight || lv->c->view != lv->index ||
+	    !metrics_sampled(lv, o) || metrics_err(lv, r->id) ||
 	    sample_set_get(&lv->samples, r->id, 0))
 		return;
 	listview_tick(lv->c, lv, TICK_STATS);
@@ -920,8 +990,7 @@ void listview_draw(struct console *c, void *v, WINDOW *w, int h, int wd)
 		table_h = (int)lv->t.nvis + 3;
 	if (table_h < 6)
 		table_h = 6;
-	if (lv->stale)
-		rebuild(lv);
+	maybe_rebuild(lv);
 	/* however the selection moved (keys, filter, mouse, a refresh), the
 	 * log pane follows it */
 	if (lv->spec->features & LV_LOGS) {

@@ -8,6 +8,7 @@
 #define TUG_LISTVIEW_H
 
 #include "console.h"
+#include "refindex.h"
 
 struct listview;
 
@@ -49,6 +50,11 @@ struct listview {
 	int watched;           /* a live list feeds it: no polling */
 	int stale;             /* events came in: rebuild the rows before drawing */
 	char *select_name;     /* select this object when the next list comes */
+	struct refindex idx;   /* ref -> index in list, once idx_ok */
+	int idx_ok;
+	size_t list_cap;       /* items allocated in list (watch events grow it) */
+	int64_t rebuilt_at, rebuild_ns; /* the last row rebuild: when, how long */
+	int64_t rebuild_due;   /* stale rows wait for a rebuild until then */
 };
 
 struct listview *listview_new(struct console *c, int index, const struct listview_spec *spec);
@@ -67,6 +73,7 @@ int listview_busy(void *v);
 /* Live-list events (see view_ops.watch_event). */
 void listview_watch_event(struct console *c, void *v, struct tug_watch_event *ev);
 void listview_mark_busy(void *v, const char *ref);
+int64_t listview_deadline(void *v);
 
 /* How actions name an object: "namespace/name" for namespaced cluster
  * objects, the name for nodes and namespaces, the id otherwise (or the
@@ -76,6 +83,8 @@ const char *obj_ref(const struct tug_obj *o, char *buf, size_t size);
 
 /* The object behind a row id. */
 const struct tug_obj *listview_obj(struct listview *lv, const char *id);
+/* A row's object (also while a live list's rows wait for a rebuild). */
+const struct tug_obj *listview_row_obj(struct listview *lv, const struct table_row *r);
 /* The selected object, or NULL. */
 const struct tug_obj *listview_selected(struct listview *lv);
 /* Run act on the marked rows (or the selection). With pick, only the
@@ -106,7 +115,7 @@ int listview_store_key(struct console *c, void *v, enum action a, int key);
 	.init = listview_init, .free = listview_free, .update = listview_update, \
 	.tick = listview_tick, .click = listview_click, .table = listview_table, \
 	.busy = listview_busy, .mark_busy = listview_mark_busy, \
-	.watch_event = listview_watch_event
+	.watch_event = listview_watch_event, .deadline = listview_deadline
 
 /* A running/paused object is "up". */
 int obj_is_up(const struct tug_obj *o);

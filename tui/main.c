@@ -65,6 +65,7 @@ static void usage(FILE *f)
 	      "  --theme NAME|FILE   console theme\n"
 	      "  --kubeconfig FILE   kubeconfig for cluster endpoints\n"
 	      "  --context NAME      kubeconfig context\n"
+	      "  --namespace NS|all  console: the cluster namespace to list (default: the context's)\n"
 	      "  -v, --version       print the version\n\n"
 	      "Commands:\n", f);
 	for (const struct cli_cmd *p = commands; p->name; p++)
@@ -131,7 +132,8 @@ int main(int argc, char **argv)
 		    global_value(argc, argv, &i, "--runroot", &c.runroot) ||
 		    global_value(argc, argv, &i, "--theme", &c.theme) ||
 		    global_value(argc, argv, &i, "--kubeconfig", &c.kubeconfig) ||
-		    global_value(argc, argv, &i, "--context", &c.context))
+		    global_value(argc, argv, &i, "--context", &c.context) ||
+		    global_value(argc, argv, &i, "--namespace", &c.namespace))
 			continue;
 		if (!strcmp(argv[i], "--readonly")) {
 			c.readonly = 1;

@@ -259,6 +259,7 @@ int streams_job(struct console *c, struct job *j)
 			else
 				console_status(c, ST_WARN, "%s; refreshing by polling instead", j->err.msg);
 			ws->view = -1;
+			c->next_refresh = 0; /* the view waited for it: list now */
 		} else {
 			ws->w = j->watch;
 			j->watch = NULL;

@@ -80,7 +80,7 @@ static int key(struct console *c, void *v, enum action a, int k)
 	case ACT_INSPECT: {
 		/* the row's tag names the image */
 		struct table_row *r = table_selected(&lv->t);
-		if (r && r->data)
+		if (listview_row_obj(lv, r))
 			console_inspect(c, lv->index, TUG_IMAGE, r->id);
 		return 1;
 	}
