@@ -104,44 +104,19 @@ bad:
 			"invalid restart policy '%s': use no, always, unless-stopped or on-failure[:N]", s);
 }
 
-/* /etc/resolv.conf for a container: the host's, without loopback
- * nameservers that would point into the container itself. */
-static void write_resolv(const char *path, int host_net)
-{
-	char *host = NULL;
-	size_t len = 0;
-	struct sbuf b = SBUF_INIT;
-	struct tug_err e;
-	int have_ns = 0;
-
-	if (fs_read_all("/etc/resolv.conf", &host, &len, &e) == 0) {
-		char *save = NULL;
-		for (char *line = strtok_r(host, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (!host_net && str_has_prefix(line, "nameserver") &&
-			    (strstr(line, " 127.") || strstr(line, " ::1")))
-				continue;
-			if (str_has_prefix(line, "nameserver"))
-				have_ns = 1;
-			sbuf_puts(&b, line);
-			sbuf_puts(&b, "\n");
-		}
-		free(host);
-	}
-	(void)have_ns;
-	fs_write_atomic(path, b.s ? b.s : "", b.len, 0644, &e);
-	sbuf_release(&b);
-}
-
 static int write_etc_files(const struct rt *rt, const char *id, const char *hostname,
 			   int host_net, struct tug_err *err)
 {
 	char path[PATH_MAX], buf[1024];
+	struct tug_err e;
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "%s\n", hostname);
 	if (fs_write_atomic(rt_ctr_path(rt, id, "hostname", path, sizeof(path)), buf, (size_t)n,
 			    0644, err) < 0)
 		return -1;
+	/* off the host's network, net_ctr_etc writes hosts and resolv.conf
+	 * for the container's networks right after: two files less per start */
 	if (host_net) {
 		char *hosts = NULL;
 		size_t len = 0;
@@ -151,18 +126,18 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 		free(hosts);
 		if (n < 0)
 			return -1;
-	} else {
-		n = snprintf(buf, sizeof(buf),
-			     "127.0.0.1\tlocalhost\n"
-			     "::1\tlocalhost ip6-localhost ip6-loopback\n"
-			     "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
-			     "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-			     "127.0.1.1\t%s\n", hostname);
-		if (fs_write_atomic(rt_ctr_path(rt, id, "hosts", path, sizeof(path)), buf, (size_t)n,
-				    0644, err) < 0)
+		/* the host's resolver, as it is: its loopback servers are
+		 * reachable on the host's network */
+		hosts = NULL;
+		len = 0;
+		if (fs_read_all("/etc/resolv.conf", &hosts, &len, &e) < 0)
+			len = 0;
+		n = fs_write_atomic(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)),
+				    hosts ? hosts : "", len, 0644, err);
+		free(hosts);
+		if (n < 0)
 			return -1;
 	}
-	write_resolv(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)), host_net);
 	return 0;
 }
 
