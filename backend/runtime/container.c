@@ -104,6 +104,39 @@ bad:
 			"invalid restart policy '%s': use no, always, unless-stopped or on-failure[:N]", s);
 }
 
+/* The config this process created last, kept for its start: a monitor
+ * is a fork of the CLI that just wrote config.json, and need not read
+ * and parse it again. Used only while the file on disk is still that
+ * one (same inode, size and mtime); shared, so read-only. */
+static struct {
+	char id[65];
+	json_t *cfg;
+	struct stat st;
+} g_created;
+
+static void created_remember(const char *path, const char *id, json_t *cfg)
+{
+	json_decref(g_created.cfg);
+	g_created.cfg = NULL;
+	if (stat(path, &g_created.st) < 0)
+		return;
+	memcpy(g_created.id, id, 65);
+	g_created.cfg = json_incref(cfg);
+}
+
+static json_t *created_config(const char *path, const char *id)
+{
+	struct stat st;
+
+	if (!g_created.cfg || strcmp(g_created.id, id) || stat(path, &st) < 0 ||
+	    st.st_dev != g_created.st.st_dev || st.st_ino != g_created.st.st_ino ||
+	    st.st_size != g_created.st.st_size ||
+	    st.st_mtim.tv_sec != g_created.st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != g_created.st.st_mtim.tv_nsec)
+		return NULL;
+	return json_incref(g_created.cfg);
+}
+
 static int write_etc_files(const struct rt *rt, const char *id, const char *hostname,
 			   int host_net, struct tug_err *err)
 {
@@ -427,6 +460,7 @@ int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct
 		}
 		json_decref(st);
 	}
+	created_remember(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id, cfg);
 	trace_mark("create: done");
 	json_decref(cfg);
 	memcpy(id_out, id, 65);
@@ -460,11 +494,14 @@ static char **json_strv(json_t *a, json_t *b)
 int ctr_spec_load(const struct rt *rt, const char *id, struct ctr_spec *s, struct tug_err *err)
 {
 	json_t *c, *h, *rp, *layers, *x;
+	char path[PATH_MAX];
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	memcpy(s->id, id, 65);
-	s->config = rt_ctr_config(rt, id, err);
+	s->config = created_config(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id);
+	if (!s->config)
+		s->config = rt_ctr_config(rt, id, err);
 	if (!s->config)
 		return -1;
 	c = json_object_get(s->config, "Config");
@@ -615,9 +652,11 @@ int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
 		  struct tug_err *err)
 {
 	char path[PATH_MAX], link[PATH_MAX], target[128];
-	json_t *cfg = rt_ctr_config(rt, id, err);
+	json_t *cfg = created_config(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id);
 	const char *name;
 
+	if (!cfg)
+		cfg = rt_ctr_config(rt, id, err);
 	if (!cfg)
 		return -1;
 	name = jstr(cfg, "Name");
