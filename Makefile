@@ -9,14 +9,16 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libraries are linked statically into a non-PIE binary, so the loader has
 # neither libraries to map nor relocations to apply. libcurl and libarchive
 # (dozens of dependent libraries) are loaded on first use by
-# backend/util/lazy-*.c instead of at every start.
+# backend/util/lazy-*.c instead of at every start. libc's symbols are bound
+# at exec (-z now): lazily, the monitor and the container's init, forks of
+# the CLI, would each resolve them again and fault on the copied GOT.
 STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo -lcrypto
 PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
 	-DTUG_DATADIR='"$(PREFIX)/share/tug"'
 LDLIBS += $(PKG_LIBS) -lpthread -lutil
-LDFLAGS += -no-pie -Wl,--as-needed -Wl,-O1
+LDFLAGS += -no-pie -Wl,--as-needed -Wl,-O1 -Wl,-z,now
 
 ifeq ($(SANITIZE),1)
 BUILD := build-san

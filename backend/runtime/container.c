@@ -104,44 +104,52 @@ bad:
 			"invalid restart policy '%s': use no, always, unless-stopped or on-failure[:N]", s);
 }
 
-/* /etc/resolv.conf for a container: the host's, without loopback
- * nameservers that would point into the container itself. */
-static void write_resolv(const char *path, int host_net)
-{
-	char *host = NULL;
-	size_t len = 0;
-	struct sbuf b = SBUF_INIT;
-	struct tug_err e;
-	int have_ns = 0;
+/* The config this process created last, kept for its start: a monitor
+ * is a fork of the CLI that just wrote config.json, and need not read
+ * and parse it again. Used only while the file on disk is still that
+ * one (same inode, size and mtime); shared, so read-only. */
+static struct {
+	char id[65];
+	json_t *cfg;
+	struct stat st;
+} g_created;
 
-	if (fs_read_all("/etc/resolv.conf", &host, &len, &e) == 0) {
-		char *save = NULL;
-		for (char *line = strtok_r(host, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-			if (!host_net && str_has_prefix(line, "nameserver") &&
-			    (strstr(line, " 127.") || strstr(line, " ::1")))
-				continue;
-			if (str_has_prefix(line, "nameserver"))
-				have_ns = 1;
-			sbuf_puts(&b, line);
-			sbuf_puts(&b, "\n");
-		}
-		free(host);
-	}
-	(void)have_ns;
-	fs_write_atomic(path, b.s ? b.s : "", b.len, 0644, &e);
-	sbuf_release(&b);
+static void created_remember(const char *path, const char *id, json_t *cfg)
+{
+	json_decref(g_created.cfg);
+	g_created.cfg = NULL;
+	if (stat(path, &g_created.st) < 0)
+		return;
+	memcpy(g_created.id, id, 65);
+	g_created.cfg = json_incref(cfg);
+}
+
+static json_t *created_config(const char *path, const char *id)
+{
+	struct stat st;
+
+	if (!g_created.cfg || strcmp(g_created.id, id) || stat(path, &st) < 0 ||
+	    st.st_dev != g_created.st.st_dev || st.st_ino != g_created.st.st_ino ||
+	    st.st_size != g_created.st.st_size ||
+	    st.st_mtim.tv_sec != g_created.st.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != g_created.st.st_mtim.tv_nsec)
+		return NULL;
+	return json_incref(g_created.cfg);
 }
 
 static int write_etc_files(const struct rt *rt, const char *id, const char *hostname,
 			   int host_net, struct tug_err *err)
 {
 	char path[PATH_MAX], buf[1024];
+	struct tug_err e;
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "%s\n", hostname);
 	if (fs_write_atomic(rt_ctr_path(rt, id, "hostname", path, sizeof(path)), buf, (size_t)n,
 			    0644, err) < 0)
 		return -1;
+	/* off the host's network, net_ctr_etc writes hosts and resolv.conf
+	 * for the container's networks right after: two files less per start */
 	if (host_net) {
 		char *hosts = NULL;
 		size_t len = 0;
@@ -151,18 +159,18 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 		free(hosts);
 		if (n < 0)
 			return -1;
-	} else {
-		n = snprintf(buf, sizeof(buf),
-			     "127.0.0.1\tlocalhost\n"
-			     "::1\tlocalhost ip6-localhost ip6-loopback\n"
-			     "fe00::0\tip6-localnet\nff00::0\tip6-mcastprefix\n"
-			     "ff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n"
-			     "127.0.1.1\t%s\n", hostname);
-		if (fs_write_atomic(rt_ctr_path(rt, id, "hosts", path, sizeof(path)), buf, (size_t)n,
-				    0644, err) < 0)
+		/* the host's resolver, as it is: its loopback servers are
+		 * reachable on the host's network */
+		hosts = NULL;
+		len = 0;
+		if (fs_read_all("/etc/resolv.conf", &hosts, &len, &e) < 0)
+			len = 0;
+		n = fs_write_atomic(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)),
+				    hosts ? hosts : "", len, 0644, err);
+		free(hosts);
+		if (n < 0)
 			return -1;
 	}
-	write_resolv(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)), host_net);
 	return 0;
 }
 
@@ -452,6 +460,7 @@ int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct
 		}
 		json_decref(st);
 	}
+	created_remember(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id, cfg);
 	trace_mark("create: done");
 	json_decref(cfg);
 	memcpy(id_out, id, 65);
@@ -485,11 +494,14 @@ static char **json_strv(json_t *a, json_t *b)
 int ctr_spec_load(const struct rt *rt, const char *id, struct ctr_spec *s, struct tug_err *err)
 {
 	json_t *c, *h, *rp, *layers, *x;
+	char path[PATH_MAX];
 	size_t i;
 
 	memset(s, 0, sizeof(*s));
 	memcpy(s->id, id, 65);
-	s->config = rt_ctr_config(rt, id, err);
+	s->config = created_config(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id);
+	if (!s->config)
+		s->config = rt_ctr_config(rt, id, err);
 	if (!s->config)
 		return -1;
 	c = json_object_get(s->config, "Config");
@@ -640,9 +652,11 @@ int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
 		  struct tug_err *err)
 {
 	char path[PATH_MAX], link[PATH_MAX], target[128];
-	json_t *cfg = rt_ctr_config(rt, id, err);
+	json_t *cfg = created_config(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id);
 	const char *name;
 
+	if (!cfg)
+		cfg = rt_ctr_config(rt, id, err);
 	if (!cfg)
 		return -1;
 	name = jstr(cfg, "Name");

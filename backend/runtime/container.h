@@ -37,6 +37,9 @@ struct rt_image;
 int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct rt_image *img,
 		    char *id_out, struct tug_err *err);
 
+/* Decode container id's config.json into *s (release with
+ * ctr_spec_release). s->config may be shared with the create this
+ * process made: treat it as read-only. */
 int ctr_spec_load(const struct rt *rt, const char *id, struct ctr_spec *s, struct tug_err *err);
 void ctr_spec_release(struct ctr_spec *s);
 

@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stddef.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -494,7 +495,9 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 		close(m->chan);
 	if (m->mntns >= 0)
 		close(m->mntns);
+	trace_mark("monitor: namespaces released");
 	cgroup_destroy(m->rt->cgroup_parent, m->s.id, &e);
+	trace_mark("monitor: cgroups removed");
 	if (removed)
 		fs_rm_rf(trash, &e);
 	trace_mark("monitor: cleaned up");
@@ -503,7 +506,10 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 
 void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 {
-	struct mon m = { 0 };
+	/* not "= { 0 }": that would zero 48 KiB of line buffers, a dozen
+	 * fresh stack pages faulted in before anything runs; only the
+	 * lengths need a value */
+	struct mon m;
 	struct tug_err err = { 0 };
 	sigset_t mask;
 	int sfd, restarts = 0, started = 0, oom_base = 0, lockfd;
@@ -511,6 +517,9 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	struct cgroup_limits lim = { 0 };
 	json_t *st;
 
+	memset(&m, 0, offsetof(struct mon, lb));
+	for (int i = 0; i < 3; i++)
+		m.lb[i].len = 0;
 	m.rt = rt;
 	m.chan = chan;
 	m.attached = io_attached;

@@ -74,12 +74,13 @@ static void add_names(struct sbuf *b, json_t *lease, int peer, const char *sep)
 		sbuf_printf(b, "%s%.12s", sep, jstr(lease, "Container"));
 }
 
-/* Rewrite one container's /etc/hosts from its config and the leases of
- * every network it is on (lock held). */
-static void render_hosts(struct rt *rt, const char *id)
+/* Rewrite one container's /etc/hosts from its config (cfg, or read
+ * from disk when NULL) and the leases of every network it is on (lock
+ * held). */
+static void render_hosts_of(struct rt *rt, const char *id, json_t *given)
 {
 	struct tug_err e;
-	json_t *cfg = rt_ctr_config(rt, id, &e), *own, *peers;
+	json_t *cfg = given ? json_incref(given) : rt_ctr_config(rt, id, &e), *own, *peers;
 	const char **nets;
 	const char *hostname, *gw = NULL;
 	char path[PATH_MAX], gwbuf[16], *txt;
@@ -133,6 +134,11 @@ static void render_hosts(struct rt *rt, const char *id)
 	json_decref(peers);
 	free(nets);
 	json_decref(cfg);
+}
+
+static void render_hosts(struct rt *rt, const char *id)
+{
+	render_hosts_of(rt, id, NULL);
 }
 
 /* Re-render the hosts of every live member of a user network. */
@@ -568,7 +574,8 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 			goto undo;
 	}
 	trace_mark("net: state saved");
-	render_hosts(rt, s->id);
+	/* from the config the networks were just attached by, not read again */
+	render_hosts_of(rt, s->id, s->config);
 	for (int i = 0; nets[i]; i++)
 		refresh_members(rt, nets[i], s->id);
 	trace_mark("net: hosts written");
