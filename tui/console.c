@@ -180,22 +180,32 @@ void console_action(struct console *c, int view, enum tug_kind kind, enum tug_ac
 	c->dirty |= D_MAIN | D_STATUS;
 }
 
+/* What the dialog about to open will do, on refs (copied) of kind;
+ * the console goes into dialog mode. */
+static void pend_dialog(struct console *c, int view, enum prompt prompt, enum tug_kind kind, char *const *refs,
+			size_t n)
+{
+	pending_clear(&c->pend);
+	c->pend.view = view;
+	c->pend.prompt = prompt;
+	c->pend.kind = kind;
+	c->pend.refs = n ? xcalloc(n, sizeof(char *)) : NULL;
+	for (size_t i = 0; i < n; i++)
+		c->pend.refs[i] = xstrdup(refs[i]);
+	c->pend.n = n;
+	c->mode = MODE_DIALOG;
+	c->dirty |= D_MAIN | D_STATUS;
+}
+
 void console_rename(struct console *c, int view, const char *ref, const char *name)
 {
 	char msg[300];
 
 	if (console_refuse_readonly(c, "rename"))
 		return;
-	pending_clear(&c->pend);
-	c->pend.view = view;
-	c->pend.prompt = PROMPT_RENAME;
-	c->pend.refs = xcalloc(1, sizeof(char *));
-	c->pend.refs[0] = xstrdup(ref);
-	c->pend.n = 1;
+	pend_dialog(c, view, PROMPT_RENAME, TUG_CONTAINER, (char *const *)&ref, 1);
 	snprintf(msg, sizeof(msg), "New name for %s:", name);
 	dialog_prompt(&c->dlg, "Rename", msg, name);
-	c->mode = MODE_DIALOG;
-	c->dirty |= D_MAIN | D_STATUS;
 }
 
 /* Networks, volumes and images live in the local runtime's store; a
@@ -217,15 +227,10 @@ void console_create(struct console *c, int view, enum tug_kind kind)
 	snprintf(title, sizeof(title), "%s create", what);
 	if (console_refuse_readonly(c, title) || refuse_no_store(c, title))
 		return;
-	pending_clear(&c->pend);
-	c->pend.view = view;
-	c->pend.prompt = PROMPT_CREATE;
-	c->pend.kind = kind;
+	pend_dialog(c, view, PROMPT_CREATE, kind, NULL, 0);
 	snprintf(msg, sizeof(msg), "New %s, as `tug %s create` takes it:\n%s", what, what, create_spec_usage(kind));
 	snprintf(title, sizeof(title), "Create %s", what);
 	dialog_prompt(&c->dlg, title, msg, "");
-	c->mode = MODE_DIALOG;
-	c->dirty |= D_MAIN | D_STATUS;
 }
 
 void console_scale_prompt(struct console *c, int view, enum tug_kind kind, char **refs, size_t n, const char *name,
@@ -239,48 +244,28 @@ void console_scale_prompt(struct console *c, int view, enum tug_kind kind, char 
 		console_status(c, ST_WARN, "nothing selected");
 		return;
 	}
-	pending_clear(&c->pend);
-	c->pend.view = view;
-	c->pend.prompt = PROMPT_SCALE;
-	c->pend.kind = kind;
+	pend_dialog(c, view, PROMPT_SCALE, kind, refs, n);
 	c->pend.act = TUG_ACT_SCALE;
 	c->pend.opts = (struct tug_action_opts){ .timeout_s = -1 };
-	c->pend.refs = xcalloc(n, sizeof(char *));
-	for (size_t i = 0; i < n; i++)
-		c->pend.refs[i] = xstrdup(refs[i]);
-	c->pend.n = n;
 	if (n > 1)
 		snprintf(msg, sizeof(msg), "Replicas for %s and %zu more:", name, n - 1);
 	else
 		snprintf(msg, sizeof(msg), "Replicas for %s (now %d):", name, current);
 	snprintf(now, sizeof(now), "%d", current);
 	dialog_prompt(&c->dlg, "Scale", msg, now);
-	c->mode = MODE_DIALOG;
-	c->dirty |= D_MAIN | D_STATUS;
 }
 
 void console_pick_prompt(struct console *c, int view, const char *ref)
 {
-	pending_clear(&c->pend);
-	c->pend.view = view;
-	c->pend.prompt = PROMPT_CONTAINER;
-	c->pend.refs = xcalloc(1, sizeof(char *));
-	c->pend.refs[0] = xstrdup(ref);
-	c->pend.n = 1;
-	c->mode = MODE_DIALOG;
-	c->dirty |= D_MAIN | D_STATUS;
+	pend_dialog(c, view, PROMPT_CONTAINER, TUG_POD, (char *const *)&ref, 1);
 }
 
 void console_pull_prompt(struct console *c, int view)
 {
 	if (console_refuse_readonly(c, "pull") || refuse_no_store(c, "pull"))
 		return;
-	pending_clear(&c->pend);
-	c->pend.view = view;
-	c->pend.prompt = PROMPT_PULL;
+	pend_dialog(c, view, PROMPT_PULL, TUG_IMAGE, NULL, 0);
 	dialog_prompt(&c->dlg, "Pull image", "Image to pull, NAME[:TAG|@DIGEST]\n(the pull goes on in the background):", "");
-	c->mode = MODE_DIALOG;
-	c->dirty |= D_MAIN | D_STATUS;
 }
 
 void console_pull(struct console *c, const char *ref)
