@@ -57,8 +57,9 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, 
 	struct logstream *ls = &c->ls;
 
 	if (id && ls->id && !strcmp(ls->id, id) && ls->kind == kind) {
-		/* same object: reopen only when its stream ended and it runs again */
-		if (!(ls->ended && running && !ls->pending))
+		/* same object: reopen only when its stream ended and it runs
+		 * again (a previous instance's log ends by itself: it stays) */
+		if (!(ls->ended && running && !ls->pending && !ls->previous))
 			return;
 	}
 	logs_close(c);
