@@ -340,8 +340,12 @@ void console_exec(struct console *c, enum tug_kind kind, const char *ref, const 
 
 	if (console_refuse_readonly(c, "exec"))
 		return;
+	/* a pod: the container its log pane follows (C picks it) */
+	if (kind == TUG_POD && c->ls.container && c->ls.id && !strcmp(c->ls.id, ref))
+		o.container = c->ls.container;
 	term_suspend(c);
-	printf("tug: /bin/sh in %s %s; exit the shell to return to the console\r\n", tug_kind_name(kind), name);
+	printf("tug: /bin/sh in %s %s%s%s; exit the shell to return to the console\r\n", tug_kind_name(kind), name,
+	       o.container ? ", container " : "", o.container ? o.container : "");
 	fflush(stdout);
 	have_tio = tcgetattr(0, &saved) == 0;
 	if (have_tio) {

@@ -261,5 +261,25 @@ check "container actions are refused with a hint" con_wait main "events can be i
 
 con_keys main Escape q
 check_eq "q quits cleanly" "$(con_exit main)" 0
+
+# e runs kubectl exec on the real terminal, in the container the log pane
+# follows: a stand-in kubectl records how it was called
+mkdir -p "$D/fakebin"
+printf '#!/bin/sh\necho "$@" >"%s"\n' "$D/exec-args" >"$D/fakebin/kubectl"
+chmod +x "$D/fakebin/kubectl"
+con_start ex "PATH=$D/fakebin:$PATH" -- "${ARGS[@]}" --context sim
+con_wait ex "^ Pods \\([0-9]+\\)" 10
+con_keys ex / "^$apipod\$" Enter
+con_wait ex "Logs $apipod" 5
+con_keys ex C
+con_wait ex "log-shipper" 5
+con_keys ex j Enter
+con_wait ex "Logs $apipod \\[log-shipper\\]" 5
+con_keys ex e
+check "e runs kubectl exec on the pod" wait_for 10 grep -q "exec -i -t -n default $apipod" "$D/exec-args"
+check "in the container the log pane follows" grep -q -- "-c log-shipper --" "$D/exec-args"
+check "the console comes back and says how the shell ended" con_wait ex "shell in $apipod exited with 0" 10
+con_keys ex q
+con_exit ex >/dev/null
 check "the terminal is sane" con_sane main
 exit 0
