@@ -18,6 +18,10 @@ bc_stats() { sort -n | awk '{ v[NR] = $1 } END { if (!NR) exit 1; m = NR % 2 ? v
 
 # utime+stime of a pid, in clock ticks
 bc_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null; }
+# bc_cpu_pct TICKS0 TICKS1 SECS: percent of one core between two readings
+bc_cpu_pct() { awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" -v s="$3" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }'; }
+# VmRSS of a pid in MB (nothing when it is gone)
+bc_rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null; }
 
 bc_wait_file() {
 	local f=$1 re=$2 secs=${3:-10} end=$((SECONDS + ${3:-10}))
@@ -105,12 +109,12 @@ bench_console() {
 	ticks0=$(bc_ticks "$pid")
 	sleep "$secs"
 	ticks1=$(bc_ticks "$pid")
-	rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status")
+	rss=$(bc_rss_mb "$pid")
 	if [ -z "$ticks0" ] || [ -z "$ticks1" ]; then
 		note "the console exited during the measurement"
 		rc=1
 	else
-		cpu=$(awk -v a="$ticks0" -v b="$ticks1" -v hz="$hz" -v s="$secs" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')
+		cpu=$(bc_cpu_pct "$ticks0" "$ticks1" "$secs")
 		local rows
 		rows=$(con_screen idle | grep -c ' con-[0-9]')
 		printf '   %-24s %s%% of one core over %s s (%d containers listed on screen)\n' "console CPU" "$cpu" "$secs" "$rows"

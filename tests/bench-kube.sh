@@ -72,7 +72,7 @@ bench_kube_figures() {
 
 	# 2. the console on every namespace: start to the whole list, RSS, CPU
 	mkdir -p "$CON_DIR"
-	local out=$CON_DIR/bench.txt pid ff ticks0 ticks1 hz cpu rss shown
+	local out=$CON_DIR/bench.txt pid ff ticks0 ticks1 cpu rss shown
 	con_start kube "TUG_BENCH_OUT=$out" -- --root "$W/kube-root" --runroot "$W/kube-run" --context sim \
 		--namespace all
 	if ! bc_wait_file "$out" full_frame_ms 30; then
@@ -87,18 +87,17 @@ bench_kube_figures() {
 	curl -sk -o /dev/null -X POST -H "Authorization: Bearer sim-admin-token" \
 		-d '{"rate": 50, "mode": "modify"}' "$admin/_sim/churn"
 	sleep 2
-	hz=$(getconf CLK_TCK)
 	ticks0=$(bc_ticks "$pid")
 	sleep "$secs"
 	ticks1=$(bc_ticks "$pid")
-	rss=$(awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null)
+	rss=$(bc_rss_mb "$pid")
 	curl -sk -o /dev/null -X POST -H "Authorization: Bearer sim-admin-token" -d '{"rate": 0}' "$admin/_sim/churn"
 	if [ -z "$ticks0" ] || [ -z "$ticks1" ] || [ -z "$rss" ]; then
 		note "the console exited during the measurement"
 		con_close kube
 		return 1
 	fi
-	cpu=$(awk -v a="$ticks0" -v b="$ticks1" -v hz="$hz" -v s="$secs" 'BEGIN { printf "%.2f", (b - a) / hz / s * 100 }')
+	cpu=$(bc_cpu_pct "$ticks0" "$ticks1" "$secs")
 	printf '   %-24s %s ms (%s on screen)\n' "console: start to list" "$ff" "$shown"
 	printf '   %-24s %s MB\n' "console RSS" "$rss"
 	printf '   %-24s %s%% of one core over %s s\n' "console CPU, 50 chg/s" "$cpu" "$secs"

@@ -51,6 +51,22 @@ static void stream_submit(struct console *c, struct job *j)
 	console_submit(c, j);
 }
 
+/* The pane starts over: the stream closed, its lines cleared, an open
+ * still in flight not wanted any more; a new one opens at open_at. */
+static void logs_restart(struct console *c, int64_t open_at)
+{
+	struct logstream *ls = &c->ls;
+
+	logs_close(c);
+	ls->ended = 0;
+	ls->err[0] = 0;
+	ls->tag++;
+	ls->pending = 0;
+	logview_clear(&ls->lv);
+	ls->open_at = open_at;
+	c->dirty |= D_MAIN;
+}
+
 void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, const char *name,
 			 int running)
 {
@@ -62,7 +78,6 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, 
 		if (!(ls->ended && running && !ls->pending && !ls->previous))
 			return;
 	}
-	logs_close(c);
 	/* a container and an instance are one pod's; since holds for all */
 	if (!id || !ls->id || strcmp(ls->id, id) || ls->kind != kind) {
 		free(ls->container);
@@ -74,31 +89,15 @@ void console_follow_logs(struct console *c, enum tug_kind kind, const char *id, 
 	ls->id = id ? xstrdup(id) : NULL;
 	ls->name = name ? xstrdup(name) : NULL;
 	ls->kind = kind;
-	ls->ended = 0;
-	ls->err[0] = 0;
-	ls->tag++;
-	ls->pending = 0;
-	logview_clear(&ls->lv);
 	/* wait for the selection to settle: scrolling through rows must not
 	 * open a stream per row */
-	ls->open_at = id ? mono_ns() + 150 * 1000000LL : 0;
-	c->dirty |= D_MAIN;
+	logs_restart(c, id ? mono_ns() + 150 * 1000000LL : 0);
 }
 
 void console_reopen_logs(struct console *c)
 {
-	struct logstream *ls = &c->ls;
-
-	if (!ls->id)
-		return;
-	logs_close(c);
-	ls->ended = 0;
-	ls->err[0] = 0;
-	ls->tag++;          /* an open still in flight is not wanted any more */
-	ls->pending = 0;
-	logview_clear(&ls->lv);
-	ls->open_at = mono_ns();
-	c->dirty |= D_MAIN;
+	if (c->ls.id)
+		logs_restart(c, mono_ns());
 }
 
 static void logs_open_now(struct console *c)

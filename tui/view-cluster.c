@@ -11,19 +11,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* kubectl's cell of the column titled `title`. */
-static const char *kcell(const struct tug_obj *o, const char *title, char *buf, size_t size)
-{
-	const struct kube_column *kc;
-	size_t n = kube_columns(o->kind, &kc);
-
-	buf[0] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(kc[i].title, title) && kube_column_shown(&kc[i], 0))
-			return kube_cell(o, &kc[i], now_ns(), buf, size);
-	return buf;
-}
-
 /* Every column but NAMESPACE and AGE is kubectl's cell of that title. */
 static void kube_rows(struct listview *lv, const struct tug_obj *o)
 {
@@ -31,23 +18,28 @@ static void kube_rows(struct listview *lv, const struct tug_obj *o)
 	char ref[OBJ_REF_MAX], buf[512];
 	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 
+	int64_t now = now_ns();
+
 	for (int i = 0; i < lv->spec->ncols; i++) {
-		const char *title = lv->spec->cols[i].title;
-		if (!strcmp(title, "NAMESPACE"))
+		const char *title = lv->spec->cols[i].title, *text;
+		if (!strcmp(title, "NAMESPACE")) {
 			table_set(t, r, i, o->namespace ? o->namespace : "", 0, ROLE_MUTED);
-		else if (!strcmp(title, "AGE"))
+			continue;
+		}
+		if (!strcmp(title, "AGE")) {
 			cell_created(t, r, i, o);
-		else if (!strcmp(title, "LAST SEEN"))
+			continue;
+		}
+		text = kube_cell_titled(o, title, now, buf, sizeof(buf));
+		if (!strcmp(title, "LAST SEEN"))
 			/* newest first when sorted: the number is the time */
-			table_set(t, r, i, kcell(o, title, buf, sizeof(buf)), (double)o->finished_ns / 1e9, ROLE_MUTED);
+			table_set(t, r, i, text, (double)o->finished_ns / 1e9, ROLE_MUTED);
 		else if (!strcmp(title, "TYPE") && o->kind == TUG_EVENT)
-			table_set(t, r, i, kcell(o, title, buf, sizeof(buf)), 0,
-				  strcmp(buf, "Normal") ? ROLE_STATE_ERROR : ROLE_NORMAL);
+			table_set(t, r, i, text, 0, strcmp(text, "Normal") ? ROLE_STATE_ERROR : ROLE_NORMAL);
 		else if (!strcmp(title, "STATUS"))
-			table_set(t, r, i, kcell(o, title, buf, sizeof(buf)), 0,
-				  strcmp(buf, "Active") ? ROLE_STATE_PAUSED : ROLE_STATE_RUNNING);
+			table_set(t, r, i, text, 0, strcmp(text, "Active") ? ROLE_STATE_PAUSED : ROLE_STATE_RUNNING);
 		else
-			table_set(t, r, i, kcell(o, title, buf, sizeof(buf)), atof(buf), ROLE_NORMAL);
+			table_set(t, r, i, text, atof(text), ROLE_NORMAL);
 	}
 }
 
@@ -127,10 +119,6 @@ static int ns_key(struct console *c, void *v, enum action a, int k)
 	return 1;
 }
 
-static const enum action actions[] = {
-	ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
-	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
-};
 static const enum action ns_actions[] = {
 	ACT_USE, ACT_REMOVE, ACT_INSPECT, ACT_MARK, ACT_FILTER, ACT_SORT_NEXT, ACT_SORT_PREV, ACT_SORT_REVERSE,
 	ACT_CLEAR, ACT_UP, ACT_DOWN, ACT_TOP, ACT_BOTTOM, ACT_PAGE_UP, ACT_PAGE_DOWN, ACT_NONE,
@@ -146,7 +134,7 @@ static const enum action *ns_hints(void *v)
 #define CLUSTER_VIEW(var, nm, al, ti, k, sp) \
 	const struct view_ops var = { \
 		.name = nm, .alias = al, .title = ti, .kind = k, .scopes = SC_TABLE | SC_RESOURCE, \
-		.actions = actions, .spec = &sp, .key = key, .hints = listview_plain_hints, LISTVIEW_OPS, \
+		.actions = listview_plain_actions, .spec = &sp, .key = key, .hints = listview_plain_hints, LISTVIEW_OPS, \
 	}
 
 CLUSTER_VIEW(view_replicasets, "replicasets", "rs", "ReplicaSets", TUG_REPLICASET, rs_spec);

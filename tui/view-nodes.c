@@ -19,20 +19,6 @@ static const struct table_col cols[N_COUNT] = {
 	[N_AGE] = { "AGE", 14, 0, 0, 1, 1 },
 };
 
-/* kubectl's cell of the column titled `title` (the driver computes the
- * node columns the fields of struct tug_obj do not hold). */
-static const char *kube_text(const struct tug_obj *o, const char *title, char *buf, size_t size)
-{
-	const struct kube_column *kc;
-	size_t n = kube_columns(TUG_NODE, &kc);
-
-	buf[0] = 0;
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(kc[i].title, title))
-			return kube_cell(o, &kc[i], now_ns(), buf, size);
-	return buf;
-}
-
 static int cordoned(const struct tug_obj *o)
 {
 	return o->state && strstr(o->state, "SchedulingDisabled");
@@ -44,12 +30,13 @@ static void rows(struct listview *lv, const struct tug_obj *o)
 	char ref[OBJ_REF_MAX], buf[128];
 	struct table_row *r = table_add(t, obj_ref(o, ref, sizeof(ref)));
 	const char *st = o->state ? o->state : "Unknown";
+	int64_t now = now_ns();
 
 	table_set(t, r, N_NAME, o->name, 0, ROLE_NORMAL);
 	table_set(t, r, N_STATUS, st, 0,
 		  strncmp(st, "Ready", 5) ? ROLE_STATE_ERROR : cordoned(o) ? ROLE_STATE_PAUSED : ROLE_STATE_RUNNING);
-	table_set(t, r, N_ROLES, kube_text(o, "ROLES", buf, sizeof(buf)), 0, ROLE_NORMAL);
-	table_set(t, r, N_VERSION, kube_text(o, "VERSION", buf, sizeof(buf)), 0, ROLE_NORMAL);
+	table_set(t, r, N_ROLES, kube_cell_titled(o, "ROLES", now, buf, sizeof(buf)), 0, ROLE_NORMAL);
+	table_set(t, r, N_VERSION, kube_cell_titled(o, "VERSION", now, buf, sizeof(buf)), 0, ROLE_NORMAL);
 	table_set(t, r, N_IP, o->ip ? o->ip : "-", 0, ROLE_NORMAL);
 	cell_created(t, r, N_AGE, o);
 }

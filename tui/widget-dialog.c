@@ -1,6 +1,7 @@
 /* widget-dialog.c - confirm and prompt boxes. */
 #include "widget-dialog.h"
 #include "keymap.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,9 +35,9 @@ void dialog_prompt(struct dialog *d, const char *title, const char *msg, const c
 void dialog_choice(struct dialog *d, const char *title, const char *msg, char *const *items, int n, int sel)
 {
 	reset(d, DLG_CHOICE, title, msg);
-	d->items = calloc((size_t)(n > 0 ? n : 1), sizeof(char *));
-	for (int i = 0; d->items && i < n; i++)
-		d->items[d->nitems++] = strdup(items[i] ? items[i] : "");
+	d->items = xcalloc((size_t)(n > 0 ? n : 1), sizeof(char *));
+	for (int i = 0; i < n; i++)
+		d->items[d->nitems++] = xstrdup(items[i] ? items[i] : "");
 	d->sel = sel >= 0 && sel < d->nitems ? sel : 0;
 }
 

@@ -204,3 +204,16 @@ const char *kube_cell(const struct tug_obj *o, const struct kube_column *c,
 	}
 	return buf;
 }
+
+const char *kube_cell_titled(const struct tug_obj *o, const char *title, int64_t now_ns, char *buf,
+			     size_t size)
+{
+	const struct kube_column *kc;
+	size_t n = kube_columns(o->kind, &kc);
+
+	buf[0] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kc[i].title, title) && kube_column_shown(&kc[i], 0))
+			return kube_cell(o, &kc[i], now_ns, buf, size);
+	return buf;
+}

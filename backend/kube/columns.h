@@ -30,6 +30,10 @@ static inline int kube_column_shown(const struct kube_column *c, int wide)
 /* Render column c of o into buf; ages relative to now_ns. Returns buf. */
 const char *kube_cell(const struct tug_obj *o, const struct kube_column *c,
 		      int64_t now_ns, char *buf, size_t size);
+/* Render o's column titled `title` in the narrow layout (the console's
+ * cells), or "" when kind has none. Returns buf. */
+const char *kube_cell_titled(const struct tug_obj *o, const char *title, int64_t now_ns, char *buf,
+			     size_t size);
 /* kubectl's age format ("45s", "3m12s", "5h", "12d", "2y3d"), of the time
  * from since_ns to now_ns; "<unknown>" when since_ns is 0. */
 char *kube_age(char *buf, size_t size, int64_t since_ns, int64_t now_ns);

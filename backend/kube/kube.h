@@ -15,7 +15,8 @@
  * ROWS. Lists and watches give struct tug_obj rows WITHOUT raw (10,000
  * pods fit in a few MB); backend_inspect() fetches the full object, and
  * yaml_emit() (util/yaml.h) prints it as kubectl -o yaml does. Table
- * columns as kubectl prints them: kube_columns() + kube_cell() below,
+ * columns as kubectl prints them: kube_columns() + kube_cell() below
+ * (kube_cell_titled() for one column by its title),
  * with ages computed at render time (so a redraw updates them).
  *
  * NON-BLOCKING USE IN THE CONSOLE'S LOOP.
