@@ -136,7 +136,7 @@ static int v1_attach(const struct cg_state *s, const char *rel, pid_t pid, struc
 		const struct cgroup_mount *m = &s->host.mounts[s->use[i]];
 		if (cg_path(dir, sizeof(dir), m->path, rel, NULL, err) < 0 ||
 		    cg_write(dir, "cgroup.procs", val, m->controllers, err) < 0)
-			return tug_err_wrap(err, "attach pid %d", (int)pid);
+			return pid ? tug_err_wrap(err, "attach pid %d", (int)pid) : tug_err_wrap(err, "join it");
 	}
 	return 0;
 }

@@ -183,7 +183,7 @@ static int v2_attach(const struct cg_state *s, const char *rel, pid_t pid, struc
 	snprintf(val, sizeof(val), "%d", (int)pid);
 	if (cg_path(dir, sizeof(dir), mnt(s), rel, NULL, err) < 0 ||
 	    cg_write(dir, "cgroup.procs", val, LABEL, err) < 0)
-		return tug_err_wrap(err, "attach pid %d", (int)pid);
+		return pid ? tug_err_wrap(err, "attach pid %d", (int)pid) : tug_err_wrap(err, "join it");
 	return 0;
 }
 

@@ -344,7 +344,7 @@ int cgroup_attach(const char *parent, const char *name, pid_t pid, struct tug_er
 {
 	PREPARE(parent, name, 0);
 
-	if (pid <= 0)
+	if (pid < 0)
 		return tug_errf(err, TUG_E_INVALID, "cgroup %s: attach: bad pid %d", rel, (int)pid);
 	return ops->attach(s, rel, pid, err);
 }

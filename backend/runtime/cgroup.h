@@ -64,8 +64,8 @@ int cgroup_detect(enum cgroup_mode *mode, struct tug_err *err);
  * failure nothing this call created is left behind. */
 int cgroup_create(const char *parent, const char *name, const struct cgroup_limits *l,
 		  struct tug_err *err);
-/* Move pid (the whole process) into the container's cgroup (every
- * hierarchy). On v2 prefer cgroup_open() + CLONE_INTO_CGROUP. */
+/* Move pid (the whole process; 0 = the caller) into the container's
+ * cgroup (every hierarchy). */
 int cgroup_attach(const char *parent, const char *name, pid_t pid, struct tug_err *err);
 /* Read a stats sample. Files a host lacks (no blkio, no oom_kill counter)
  * read as 0; a cgroup that does not exist is TUG_E_NOTFOUND. */

@@ -145,8 +145,8 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 	int n;
 
 	n = snprintf(buf, sizeof(buf), "%s\n", hostname);
-	if (fs_write_atomic(rt_ctr_path(rt, id, "hostname", path, sizeof(path)), buf, (size_t)n,
-			    0644, err) < 0)
+	if (fs_write_new(rt_ctr_path(rt, id, "hostname", path, sizeof(path)), buf, (size_t)n,
+			 0644, err) < 0)
 		return -1;
 	/* off the host's network, net_ctr_etc writes hosts and resolv.conf
 	 * for the container's networks right after: two files less per start */
@@ -155,7 +155,7 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 		size_t len = 0;
 		if (fs_read_all("/etc/hosts", &hosts, &len, err) < 0)
 			return -1;
-		n = fs_write_atomic(rt_ctr_path(rt, id, "hosts", path, sizeof(path)), hosts, len, 0644, err);
+		n = fs_write_new(rt_ctr_path(rt, id, "hosts", path, sizeof(path)), hosts, len, 0644, err);
 		free(hosts);
 		if (n < 0)
 			return -1;
@@ -165,7 +165,7 @@ static int write_etc_files(const struct rt *rt, const char *id, const char *host
 		len = 0;
 		if (fs_read_all("/etc/resolv.conf", &hosts, &len, &e) < 0)
 			len = 0;
-		n = fs_write_atomic(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)),
+		n = fs_write_new(rt_ctr_path(rt, id, "resolv.conf", path, sizeof(path)),
 				    hosts ? hosts : "", len, 0644, err);
 		free(hosts);
 		if (n < 0)
@@ -428,7 +428,8 @@ int ctr_create_from(struct rt *rt, const struct tug_create_opts *o, const struct
 				goto fail;
 			}
 	}
-	if (json_save_path(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), cfg, err) < 0)
+	/* in place: nobody reads them before state.json exists */
+	if (json_save_new(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), cfg, err) < 0)
 		goto fail;
 	if (write_etc_files(rt, id, hostname, o->network && !strcmp(o->network, "host"), err) < 0 ||
 	    net_ctr_etc(rt, id, cfg, err) < 0)
@@ -648,8 +649,13 @@ int ctr_wait_stopped(const struct rt *rt, const char *id, int timeout_ms, struct
 	}
 }
 
-int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
-		  struct tug_err *err)
+void ctr_trash_path(const struct rt *rt, const char *id, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/tmp/removed-%s", rt->root, id);
+}
+
+int ctr_unpublish(const struct rt *rt, const char *id, int net_released, char *trash,
+		  size_t size, struct tug_err *err)
 {
 	char path[PATH_MAX], link[PATH_MAX], target[128];
 	json_t *cfg = created_config(rt_ctr_path(rt, id, "config.json", path, sizeof(path)), id);
@@ -669,8 +675,9 @@ int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
 			unlink(link);
 	}
 	json_decref(cfg);
-	net_ctr_removed(rt, id);
-	snprintf(trash, size, "%s/tmp/removed-%s", rt->root, id);
+	if (!net_released)
+		net_ctr_removed(rt, id);
+	ctr_trash_path(rt, id, trash, size);
 	if (rename(rt_ctr_path(rt, id, NULL, path, sizeof(path)), trash) < 0)
 		return tug_errno(err, "remove container %.12s", id);
 	return 0;
@@ -681,7 +688,7 @@ int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err)
 	char trash[PATH_MAX];
 	struct tug_err e;
 
-	if (ctr_unpublish(rt, id, trash, sizeof(trash), err) < 0)
+	if (ctr_unpublish(rt, id, 0, trash, sizeof(trash), err) < 0)
 		return -1;
 	cgroup_destroy(rt->cgroup_parent, id, &e);
 	return fs_rm_rf(trash, err);

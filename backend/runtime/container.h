@@ -52,11 +52,15 @@ int ctr_state_update(const struct rt *rt, const char *id,
 
 /* Remove a stopped container's files, name and cgroup. */
 int ctr_remove_files(const struct rt *rt, const char *id, struct tug_err *err);
+/* Where ctr_unpublish moves a container's directory. */
+void ctr_trash_path(const struct rt *rt, const char *id, char *buf, size_t size);
 /* The fast half of removal: drop the name and move the directory into
  * root/tmp, so the container is gone for every reader. *trash receives
- * the new path for the slow half (rm -rf), which may run later. */
-int ctr_unpublish(const struct rt *rt, const char *id, char *trash, size_t size,
-		  struct tug_err *err);
+ * the new path for the slow half (rm -rf), which may run later.
+ * net_released: its monitor has torn the network down and recorded so;
+ * otherwise whatever a crashed monitor left is released here. */
+int ctr_unpublish(const struct rt *rt, const char *id, int net_released, char *trash,
+		  size_t size, struct tug_err *err);
 
 /* Wait until the container's state is no longer running/restarting (or it
  * is gone), for at most timeout_ms (<0 = forever). Returns 1 when stopped,
@@ -107,6 +111,10 @@ int rootfs_mount_cgroup(struct tug_err *err);
 /* Compile or load the seccomp program once per process, before forking
  * anything that will call ctr_exec_process. */
 int ctr_security_prepare(struct rt *rt, struct tug_err *err);
+
+/* Every ignored or caught signal back to SIG_DFL: for a process about to
+ * become the container's, before it unblocks signals. */
+void ctr_reset_signals(void);
 
 /* User, working dir, env, hardening and execve for the container's init
  * and for exec; call inside the container's namespaces. Returns only on

@@ -96,6 +96,7 @@ static void __attribute__((noreturn)) exec_child(struct ctr_spec *s, const struc
 	env[k] = NULL;
 	if (chdir("/") < 0)
 		tug_errno(&err, "chdir /");
+	ctr_reset_signals();
 	ctr_exec_process(s, o->argv, env, workdir, user, o->tty, &err);
 fail:
 	fdpass_send_err(sock, &err);

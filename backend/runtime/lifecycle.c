@@ -331,7 +331,8 @@ static int do_remove(struct rt *rt, const char *id, int force, struct tug_err *e
 	/* wait out a monitor still writing its last state (auto-remove races) */
 	{
 		char path[PATH_MAX];
-		int fd = open(rt_ctr_path(rt, id, "monitor.lock", path, sizeof(path)), O_RDWR | O_CLOEXEC);
+		/* the monitor's lock is its log */
+		int fd = open(rt_ctr_path(rt, id, "ctr.log", path, sizeof(path)), O_RDONLY | O_CLOEXEC);
 		if (fd >= 0) {
 			for (int i = 0; i < 500 && flock(fd, LOCK_EX | LOCK_NB) < 0; i++)
 				usleep(10000);

@@ -49,6 +49,7 @@ struct mon {
 	int attached;      /* fds 0-2 are the CLI's */
 	int logfd;
 	int mntns;         /* the last run's mount namespace, see spawn_io */
+	int removed;       /* --rm: unpublished, its files wait in root/tmp */
 	struct linebuf lb[3];
 };
 
@@ -218,8 +219,13 @@ static void apply_edit(json_t *st, void *ctx)
 	jset_int(st, "MonitorPid", me);
 	jset_int(st, "MonitorStart", (int64_t)me_start);
 	/* not running: net_teardown released the network, this record says so */
-	if (strcmp(e->status, ST_RUNNING))
+	if (strcmp(e->status, ST_RUNNING)) {
 		json_object_del(st, "NetworkSettings");
+	} else if (json_is_object(json_object_get(st, "NetworkSettings")) && e->pid) {
+		char key[64];
+		snprintf(key, sizeof(key), "/proc/%d/ns/net", (int)e->pid);
+		jset_str(json_object_get(st, "NetworkSettings"), "SandboxKey", key);
+	}
 	if (e->set_exit)
 		jset_int(st, "ExitCode", e->exit_code);
 	jset_bool(st, "OOMKilled", e->oom);
@@ -464,6 +470,23 @@ static int has_volumes(json_t *cfg)
 	return 0;
 }
 
+/* Put the end on record. A --rm container is unpublished instead: its
+ * directory is renamed away at once, so a record there would be read by
+ * nobody (and the write is one of the slower steps of a short run). */
+static void settle(struct mon *m, struct state_edit *e)
+{
+	struct tug_err e2;
+	char trash[PATH_MAX];
+
+	if (m->s.auto_remove && !m->removed) {
+		ctr_mark_stopping(m->rt, m->s.id, 0);
+		m->removed = ctr_unpublish(m->rt, m->s.id, 1, trash, sizeof(trash), &e2) == 0;
+		if (m->removed)
+			return;
+	}
+	ctr_state_update(m->rt, m->s.id, apply_edit, e, &e2);
+}
+
 /* Report the end and clean up. What readers can see (state, name,
  * directory) is settled before the exit code goes out; the slow kernel
  * work (cgroup rmdir, mount namespace teardown, rm -rf of the layer) comes
@@ -473,11 +496,13 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 {
 	struct tug_err e;
 	char trash[PATH_MAX];
-	int removed = 0;
+	int removed = m->removed;
 
 	ctr_mark_stopping(m->rt, m->s.id, 0);
-	if (m->s.auto_remove)
-		removed = ctr_unpublish(m->rt, m->s.id, trash, sizeof(trash), &e) == 0;
+	if (m->s.auto_remove && !removed)
+		removed = ctr_unpublish(m->rt, m->s.id, 1, trash, sizeof(trash), &e) == 0;
+	else if (removed)
+		ctr_trash_path(m->rt, m->s.id, trash, sizeof(trash));
 	if (m->attached)
 		detach_stdio(m);
 	/* volumes are visible (volume ls): an attached --rm run returns only
@@ -535,9 +560,10 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
 
-	/* one monitor per container: the lock lives as long as we do */
-	lockfd = open(rt_ctr_path(rt, id, "monitor.lock", path, sizeof(path)),
-		      O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* one monitor per container: the log it writes for as long as it
+	 * lives is its lock too (never renamed or replaced) */
+	lockfd = open(rt_ctr_path(rt, id, "ctr.log", path, sizeof(path)),
+		      O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	/* a previous monitor may still be cleaning up after its exit report:
 	 * wait for it a little, but never for a live one */
 	for (int i = 0; lockfd >= 0 && flock(lockfd, LOCK_EX | LOCK_NB) < 0; i++) {
@@ -548,9 +574,10 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		usleep(10000);
 	}
 	if (lockfd < 0) {
-		chan_send(&m, 'E', TUG_E_GENERIC, "cannot open the container's monitor lock");
+		chan_send(&m, 'E', TUG_E_GENERIC, "cannot open the container's log");
 		_exit(0);
 	}
+	m.logfd = lockfd;
 	if (ctr_spec_load(rt, id, &m.s, &err) < 0) {
 		chan_send(&m, 'E', err.code, err.msg);
 		_exit(0);
@@ -560,8 +587,6 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		restarts = (int)jint(st, "RestartCount");
 		json_decref(st);
 	}
-	m.logfd = open(rt_ctr_path(rt, id, "ctr.log", path, sizeof(path)),
-		       O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
 	trace_mark("monitor: spec loaded");
 	lim.memory = m.s.memory;
 	lim.nano_cpus = m.s.nano_cpus;
@@ -570,8 +595,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	    ctr_security_prepare(rt, &err) < 0) {
 		struct state_edit e = { .status = ST_EXITED, .exit_code = 125, .set_exit = 1,
 					.error = err.msg, .finished = now_ns() };
-		struct tug_err e2;
-		ctr_state_update(rt, id, apply_edit, &e, &e2);
+		settle(&m, &e);
 		chan_send(&m, 'E', err.code, err.msg);
 		finish(&m, 125, 0);
 	}
@@ -593,7 +617,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 			e.status = ST_EXITED;
 			e.exit_code = rc;
 			e.error = err.msg;
-			ctr_state_update(rt, id, apply_edit, &e, &e2);
+			settle(&m, &e);
 			if (!started) {
 				chan_send(&m, 'E', err.code, err.msg);
 				finish(&m, rc, 0);
@@ -607,7 +631,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 		e.exit_code = code;
 		if (!should_restart(&m, code, restarts)) {
 			e.status = ST_EXITED;
-			ctr_state_update(rt, id, apply_edit, &e, &e2);
+			settle(&m, &e);
 			finish(&m, code, 1);
 		}
 		e.status = ST_RESTARTING;
@@ -621,7 +645,7 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 			backoff = 60000;
 		if (backoff_sleep(&m, backoff) < 0) {
 			e.status = ST_EXITED;
-			ctr_state_update(rt, id, apply_edit, &e, &e2);
+			settle(&m, &e);
 			finish(&m, code, 1);
 		}
 		restarts++;

@@ -487,15 +487,14 @@ static void apply_settings(json_t *st, void *ctx)
 	summarise(ns);
 }
 
-int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
+int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err)
 {
 	const char **nets = ctr_networks(s->config);
-	struct attach a = { .rt = rt, .id = s->id, .cfg = s->config, .nsfd = -1 };
+	struct attach a = { .rt = rt, .id = s->id, .cfg = s->config, .nsfd = nsfd };
 	json_t *ns = NULL, *networks;
 	struct port_list ports = { 0 };
 	uint32_t primary_ip = 0;
 	int lk = -1, have_route = 0, rc = -1;
-	char path[64];
 
 	a.host.fd = a.ctr.fd = -1;
 	if (s->net_host || !nets[0]) {
@@ -504,12 +503,6 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 	}
 	a.monitor = getpid();
 	a.mstart = rt_pid_start_ticks(a.monitor);
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	a.nsfd = open(path, O_RDONLY | O_CLOEXEC);
-	if (a.nsfd < 0) {
-		tug_errno(err, "open the container's network namespace");
-		goto out;
-	}
 	if (nl_open(&a.host, err) < 0)
 		goto out;
 	trace_mark("net: setup");
@@ -565,8 +558,6 @@ int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err)
 		trace_mark("net: ports published");
 	}
 	json_object_set_new(ns, "Ports", ports_json(&ports));
-	snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
-	jset_str(ns, "SandboxKey", path);
 	summarise(ns);
 	{
 		struct settings_edit e = { .ns = ns };
@@ -591,8 +582,6 @@ out:
 	nl_close(&a.host);
 	if (a.ctr.fd >= 0)
 		nl_close(&a.ctr);
-	if (a.nsfd >= 0)
-		close(a.nsfd);
 	free(nets);
 	return rc;
 }

@@ -91,11 +91,11 @@ int net_ctr_config(struct rt *rt, const struct tug_create_opts *o, json_t *img_c
 /* rt_ctr_create, after the default /etc files: write /etc/hosts and
  * /etc/resolv.conf as the network settings ask (--dns, --add-host). */
 int net_ctr_etc(struct rt *rt, const char *id, json_t *cfg, struct tug_err *err);
-/* ctr_spawn, before letting the child go on: wire the container (pid's
- * network namespace) into its networks: address leases, veth pairs,
- * routes, published ports, /etc/hosts of it and its peers. On failure
- * everything done so far is undone. */
-int net_setup(struct rt *rt, struct ctr_spec *s, pid_t pid, struct tug_err *err);
+/* ctr_spawn, before cloning the child: wire the container's network
+ * namespace (nsfd, still the caller's to close) into its networks:
+ * address leases, veth pairs, routes, published ports, /etc/hosts of it
+ * and its peers. On failure everything done so far is undone. */
+int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err);
 /* The monitor, once the container's init exited: release leases, ports
  * and rules, delete the host ends of the veths, update peers' hosts. cfg
  * is the container's config.json as the monitor loaded it (re-read when

@@ -28,7 +28,12 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define OLDROOT "/.tug-oldroot"
+/* pivot_root parks the host's root on the container's /proc until it is
+ * detached, and proc is mounted there after: no directory of our own is
+ * created (and removed) in the container's upper layer for it. An image
+ * whose /proc is not a plain directory gets a directory of ours instead. */
+#define OLDROOT_PROC "/proc"
+#define OLDROOT_OWN "/.tug-oldroot"
 
 static int mnt(const char *src, const char *tgt, const char *type, unsigned long flags,
 	       const char *data, struct tug_err *err)
@@ -153,14 +158,16 @@ fail:
 	return -1;
 }
 
-static int setup_sys(struct ctr_spec *s, struct tug_err *err)
+static int setup_sys(struct ctr_spec *s, const char *oldroot, struct tug_err *err)
 {
 	unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 	mkdirs("/sys", 0555);
 	if (s->net_host) {
 		/* sysfs belongs to the host's network namespace here: bind it */
-		if (mnt(OLDROOT "/sys", "/sys", NULL, MS_BIND | MS_REC, NULL, err) < 0)
+		char src[64];
+		snprintf(src, sizeof(src), "%s/sys", oldroot);
+		if (mnt(src, "/sys", NULL, MS_BIND | MS_REC, NULL, err) < 0)
 			return -1;
 		return mnt(NULL, "/sys", NULL, MS_BIND | MS_REMOUNT | ro, NULL, err);
 	}
@@ -243,7 +250,8 @@ static void tmpfs_flags(const char *opts, unsigned long *flags, char *data, size
 		snprintf(data + strlen(data), size - strlen(data), "%ssize=65536k", data[0] ? "," : "");
 }
 
-static int user_mounts(struct ctr_spec *s, int *fds, struct tug_err *err)
+/* fdlinks: where this process's /proc/self/fd is reachable right now */
+static int user_mounts(struct ctr_spec *s, int *fds, const char *fdlinks, struct tug_err *err)
 {
 	size_t i;
 	json_t *m;
@@ -266,9 +274,9 @@ static int user_mounts(struct ctr_spec *s, int *fds, struct tug_err *err)
 		if (!strcmp(type, "volume") && jbool(m, "CopyUp") && vol_copy_up(fds[i], dst, err) < 0)
 			return -1;
 		{
-			char src[64];
+			char src[96];
 			struct stat st;
-			snprintf(src, sizeof(src), "/proc/self/fd/%d", fds[i]);
+			snprintf(src, sizeof(src), "%s/%d", fdlinks, fds[i]);
 			if (fstat(fds[i], &st) == 0 && !S_ISDIR(st.st_mode))
 				touch(dst);
 			else
@@ -282,13 +290,13 @@ static int user_mounts(struct ctr_spec *s, int *fds, struct tug_err *err)
 	return 0;
 }
 
-static int bind_etc(struct rt *rt, struct ctr_spec *s, struct tug_err *err)
+static int bind_etc(struct rt *rt, struct ctr_spec *s, const char *oldroot, struct tug_err *err)
 {
 	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
 	char src[PATH_MAX], dst[64];
 
 	for (size_t i = 0; i < 3; i++) {
-		snprintf(src, sizeof(src), OLDROOT "%s/containers/%s/%s", rt->root, s->id, files[i]);
+		snprintf(src, sizeof(src), "%s%s/containers/%s/%s", oldroot, rt->root, s->id, files[i]);
 		snprintf(dst, sizeof(dst), "/etc/%s", files[i]);
 		if (touch(dst) < 0)
 			continue; /* a read-only or odd image: leave the image's file */
@@ -332,6 +340,21 @@ static int open_tty(int *ptmx_out, struct tug_err *err)
 	return 0;
 }
 
+static int mounts_into_proc(struct ctr_spec *s)
+{
+	size_t i;
+	json_t *m;
+
+	json_array_foreach(s->mounts, i, m) {
+		const char *d = jstr(m, "Destination");
+		while (d && *d == '/')
+			d++;
+		if (d && !strncmp(d, "proc", 4) && (d[4] == '/' || !d[4]))
+			return 1;
+	}
+	return 0;
+}
+
 int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_err *err)
 {
 	char merged[PATH_MAX];
@@ -339,6 +362,7 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 	int *fds = xcalloc(nm + 1, sizeof(int));
 	size_t i;
 	json_t *m;
+	const char *oldroot = OLDROOT_PROC;
 
 	*ptmx_out = -1;
 	if (mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
@@ -358,33 +382,52 @@ int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_er
 	}
 	if (chdir(merged) < 0)
 		return tug_errno(err, "chdir %s", merged);
-	mkdir("." OLDROOT, 0700);
-	if (syscall(SYS_pivot_root, ".", "." OLDROOT) < 0)
+	{
+		struct stat st;
+		if (lstat("." OLDROOT_PROC, &st) < 0 && errno == ENOENT)
+			mkdir("." OLDROOT_PROC, 0555);
+		/* a user mount into /proc must land on the container's proc */
+		if (lstat("." OLDROOT_PROC, &st) < 0 || !S_ISDIR(st.st_mode) || mounts_into_proc(s)) {
+			oldroot = OLDROOT_OWN;
+			mkdir("." OLDROOT_OWN, 0700);
+		}
+	}
+	if (syscall(SYS_pivot_root, ".", oldroot + 1) < 0)
 		return tug_errno(err, "pivot_root into %s", merged);
 	if (chdir("/") < 0)
 		return tug_errno(err, "chdir /");
 	trace_mark("child: pivoted");
-	mkdirs("/proc", 0555);
-	if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+	if (setup_dev(s->tty, err) < 0 || setup_sys(s, oldroot, err) < 0 ||
+	    bind_etc(rt, s, oldroot, err) < 0)
 		return -1;
-	if (setup_dev(s->tty, err) < 0)
-		return -1;
-	if (setup_sys(s, err) < 0)
-		return -1;
-	trace_mark("child: dev and sys");
-	mask_paths();
-	if (bind_etc(rt, s, err) < 0)
-		return -1;
-	if (user_mounts(s, fds, err) < 0)
-		return -1;
+	trace_mark("child: dev, sys, etc");
+	if (!strcmp(oldroot, OLDROOT_PROC)) {
+		/* bind sources must be reached before the old root is detached
+		 * (the kernel refuses binds from a detached tree): through the
+		 * host's proc, under the parked root */
+		if (user_mounts(s, fds, OLDROOT_PROC "/proc/self/fd", err) < 0)
+			return -1;
+		if (umount2(oldroot, MNT_DETACH) < 0)
+			return tug_errno(err, "detach the host's root");
+		if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+			return -1;
+		mask_paths();
+	} else {
+		mkdirs("/proc", 0555);
+		if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+			return -1;
+		mask_paths();
+		if (user_mounts(s, fds, "/proc/self/fd", err) < 0)
+			return -1;
+		if (umount2(oldroot, MNT_DETACH) < 0)
+			return tug_errno(err, "detach the host's root");
+		rmdir(oldroot);
+	}
 	for (i = 0; i < nm; i++)
 		if (fds[i] >= 0)
 			close(fds[i]);
 	free(fds);
 	trace_mark("child: mounts done");
-	if (umount2(OLDROOT, MNT_DETACH) < 0)
-		return tug_errno(err, "detach the host's root");
-	rmdir(OLDROOT);
 	if (s->read_only && mnt(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL, err) < 0)
 		return -1;
 	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)

@@ -43,6 +43,11 @@ int rt_init(struct rt *rt, const char *root, const char *runroot, struct tug_err
 		snprintf(rt->runroot, sizeof(rt->runroot), "%s", runroot);
 	}
 	snprintf(rt->cgroup_parent, sizeof(rt->cgroup_parent), "tug");
+	/* subdirs are made in order: the last one there means all are (one
+	 * syscall on every command instead of one per directory) */
+	fs_join(path, sizeof(path), rt->root, subdirs[sizeof(subdirs) / sizeof(subdirs[0]) - 1]);
+	if (access(path, F_OK) == 0)
+		goto runroot;
 	if (fs_mkdir_p(rt->root, 0711, err) < 0)
 		return tug_err_wrap(err, "state directory %s (use --root to choose another)", rt->root);
 	for (size_t i = 0; i < sizeof(subdirs) / sizeof(subdirs[0]); i++) {
@@ -50,6 +55,7 @@ int rt_init(struct rt *rt, const char *root, const char *runroot, struct tug_err
 		if (mkdir(path, 0700) < 0 && errno != EEXIST)
 			return tug_errno(err, "create %s", path);
 	}
+runroot:
 	if (fs_mkdir_p(rt->runroot, 0700, err) < 0)
 		return tug_err_wrap(err, "runtime directory %s (use --runroot to choose another)",
 				    rt->runroot);
@@ -204,5 +210,5 @@ int rt_ctr_save_state(const struct rt *rt, const char *id, json_t *state, struct
 int rt_ctr_lock(const struct rt *rt, const char *id, struct tug_err *err)
 {
 	char path[PATH_MAX];
-	return fs_lock(rt_ctr_path(rt, id, "lock", path, sizeof(path)), err);
+	return fs_lock_dir(rt_ctr_path(rt, id, NULL, path, sizeof(path)), err);
 }

@@ -53,7 +53,7 @@ int rt_ctr_resolve(const struct rt *rt, const char *ref, char *id_out, struct tu
 json_t *rt_ctr_config(const struct rt *rt, const char *id, struct tug_err *err);
 json_t *rt_ctr_state(const struct rt *rt, const char *id, struct tug_err *err);
 int rt_ctr_save_state(const struct rt *rt, const char *id, json_t *state, struct tug_err *err);
-/* Per-container lock (flock on containers/<id>/lock). */
+/* Per-container lock (flock on the containers/<id> directory). */
 int rt_ctr_lock(const struct rt *rt, const char *id, struct tug_err *err);
 
 /* Is pid alive and still the process that started at `start_ticks`

@@ -1,7 +1,15 @@
 /* spawn.c - clone the container's init and run its command.
  *
- * Parent (the monitor) and child talk over a SOCK_SEQPACKET pair:
- *   parent -> child  'G'            cgroup joined, go on
+ * The monitor makes the container's network namespace and wires it
+ * first, then clones the init with CLONE_VM|CLONE_VFORK: the child runs on
+ * its own stack in the monitor's memory, and the monitor sleeps until the
+ * child's execve (or exit). Without a copy of the monitor's address space
+ * the clone costs a fraction of a fork: on hosts where page-table work is
+ * expensive (nested virtualisation) it is the largest share of a start.
+ * So the child must not return into the monitor's frames, must leave the
+ * monitor's state as it found it, and exits with _exit() only.
+ *
+ * The child tells the monitor over a SOCK_SEQPACKET pair:
  *   child  -> parent 'T' + fd       the pty master (with a tty)
  *   child  -> parent 'E' + err      setup failed: code and message
  *   EOF (CLOEXEC at execve)         the command is running
@@ -28,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -225,11 +234,12 @@ int ctr_security_prepare(struct rt *rt, struct tug_err *err)
 	return 0;
 }
 
-/* The ignored signals, from /proc/self/status's SigIgn (one read instead
- * of 64 sigaction calls); all of them when it cannot be read. */
-static uint64_t ignored_signals(void)
+/* The signals with a handler or ignored, from /proc/self/status's SigIgn
+ * and SigCgt (one read instead of 64 sigaction calls); all of them when it
+ * cannot be read. */
+static uint64_t handled_signals(void)
 {
-	char buf[4096], *p;
+	char buf[4096], *p, *q;
 	int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof(buf) - 1);
 
@@ -239,18 +249,19 @@ static uint64_t ignored_signals(void)
 		return ~(uint64_t)0;
 	buf[n] = '\0';
 	p = strstr(buf, "\nSigIgn:");
-	if (!p)
+	q = strstr(buf, "\nSigCgt:");
+	if (!p || !q)
 		return ~(uint64_t)0;
-	return strtoull(p + 8, NULL, 16);
+	return strtoull(p + 8, NULL, 16) | strtoull(q + 8, NULL, 16);
 }
 
-/* Every signal back to its default before execve, as docker's processes
- * start: an ignored signal stays ignored across execve, and the monitor
- * (and the CLI) ignore HUP, INT, PIPE and TERM for themselves, which would
- * make `trap ... TERM` in a container shell a no-op. Caught signals need
- * nothing: execve resets them. The raw syscall also reaches the two
- * signals glibc keeps for itself. */
-static void reset_signals(void)
+/* Every signal back to its default, as docker's processes start: an
+ * ignored signal stays ignored across execve, and the monitor (and the
+ * CLI) ignore HUP, INT, PIPE and TERM for themselves, which would make
+ * `trap ... TERM` in a container shell a no-op. Caught signals go too:
+ * before execve a handler would run in the monitor's memory. The raw
+ * syscall also reaches the two signals glibc keeps for itself. */
+void ctr_reset_signals(void)
 {
 	struct {
 		void *handler;
@@ -258,10 +269,10 @@ static void reset_signals(void)
 		void *restorer;
 		uint64_t mask;
 	} dfl = { SIG_DFL, 0, NULL, 0 };
-	uint64_t ign = ignored_signals();
+	uint64_t set = handled_signals();
 
 	for (int sig = 1; sig <= 64; sig++)
-		if (sig != SIGKILL && sig != SIGSTOP && (ign >> (sig - 1) & 1))
+		if (sig != SIGKILL && sig != SIGSTOP && (set >> (sig - 1) & 1))
 			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof(dfl.mask));
 }
 
@@ -301,7 +312,6 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		env = env_with(env, "TERM=xterm");
 	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
 		return -1;
-	reset_signals();
 	{
 		struct secure_opts so;
 		if (secure_opts_init(&so, err) < 0)
@@ -324,97 +334,154 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 	return tug_errf(err, TUG_E_CANNOT_RUN, "exec: \"%s\": %s", argv[0], strerror(errno));
 }
 
-static void __attribute__((noreturn)) child_main(struct rt *rt, struct ctr_spec *s,
-						  struct spawn_io *io, int sock)
+struct child_args {
+	struct rt *rt;
+	struct ctr_spec *s;
+	struct spawn_io *io;
+	int sock;
+	int netns;              /* the container's network namespace, -1 = host's */
+};
+
+/* The container's init, from clone until execve. Signals arrive blocked
+ * (the monitor blocked them around the clone). */
+static int child_main(void *arg)
 {
+	struct child_args *a = arg;
+	struct ctr_spec *s = a->s;
 	struct tug_err err = { 0 };
-	char go;
 	int ptmx = -1;
 	sigset_t none;
 
-	/* the monitor blocks SIGCHLD for its signalfd; the command must not
-	 * inherit that mask */
+	ctr_reset_signals();
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	trace_mark("child: start");
+	/* into the cgroups first, so that all the set-up is charged to them */
+	if (cgroup_attach(a->rt->cgroup_parent, s->id, 0, &err) < 0)
+		child_fail(a->sock, &err);
+	if (a->netns >= 0 && setns(a->netns, CLONE_NEWNET) < 0) {
+		tug_errno(&err, "join the container's network namespace");
+		child_fail(a->sock, &err);
+	}
+	trace_mark("child: in cgroup and netns");
 	if (!s->tty) {
-		if (dup2(io->stdin_fd, 0) < 0 || dup2(io->stdout_fd, 1) < 0 || dup2(io->stderr_fd, 2) < 0) {
+		if (dup2(a->io->stdin_fd, 0) < 0 || dup2(a->io->stdout_fd, 1) < 0 ||
+		    dup2(a->io->stderr_fd, 2) < 0) {
 			tug_errno(&err, "set up stdio");
-			child_fail(sock, &err);
+			child_fail(a->sock, &err);
 		}
 	}
-	/* the filesystem is built while the parent moves us into the
-	 * container's cgroups: on v1 those are six slow writes, and with two
-	 * cores the two halves overlap */
-	if (rootfs_setup(rt, s, &ptmx, &err) < 0)
-		child_fail(sock, &err);
+	if (rootfs_setup(a->rt, s, &ptmx, &err) < 0)
+		child_fail(a->sock, &err);
 	trace_mark("child: rootfs ready");
 	if (!s->net_host && loopback_up(&err) < 0)
-		child_fail(sock, &err);
+		child_fail(a->sock, &err);
 	if (ptmx >= 0) {
-		fdpass_send_fd(sock, 'T', ptmx);
+		fdpass_send_fd(a->sock, 'T', ptmx);
 		close(ptmx);
 	}
-	if (read(sock, &go, 1) != 1 || go != 'G')
-		_exit(125);
-	trace_mark("child: in cgroup");
 	/* now in the container's cgroup: make it our cgroup root */
 	unshare(CLONE_NEWCGROUP);
 	if (rootfs_mount_cgroup(&err) < 0)
-		child_fail(sock, &err);
+		child_fail(a->sock, &err);
 	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, &err);
-	child_fail(sock, &err);
+	child_fail(a->sock, &err);
 }
+
+/* A new network namespace, held by the returned fd (-1 with err): made
+ * before the child so that the monitor wires it up front. The monitor
+ * steps in and straight back out. */
+static int netns_new(struct tug_err *err)
+{
+	static int host = -1;
+	int fd;
+
+	if (host < 0) {
+		host = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (host < 0)
+			return tug_errno(err, "open the host's network namespace");
+	}
+	if (unshare(CLONE_NEWNET) < 0)
+		return tug_errno(err, "create the container's network namespace");
+	fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		tug_errno(err, "open the container's network namespace");
+	if (setns(host, CLONE_NEWNET) < 0) {
+		/* stranded outside the host's network: nothing this monitor
+		 * would do next can be right */
+		fprintf(stderr, "tug: monitor: cannot return to the host's network namespace: %s\n",
+			strerror(errno));
+		_exit(125);
+	}
+	return fd;
+}
+
+/* Room for the child's frames: rootfs set-up and the passwd lookup stay
+ * well under this; pages it does not touch cost nothing. */
+#define CHILD_STACK (512 * 1024)
 
 pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct tug_err *err)
 {
-	int sv[2];
+	int sv[2], netns = -1;
 	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t pid;
 	char buf[sizeof(err->msg) + 16];
+	void *stack;
+	sigset_t all, old;
+	struct child_args args = { .rt = rt, .s = s, .io = io };
 
 	io->ptmx = -1;
 	io->mntns = -1;
-	if (!s->net_host)
-		flags |= CLONE_NEWNET;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return tug_errno(err, "socketpair");
+	if (!s->net_host) {
+		netns = netns_new(err);
+		if (netns < 0)
+			return -1;
+		trace_mark("spawn: netns made");
+		/* the network is wired before the command can run */
+		if (net_setup(rt, s, netns, err) < 0) {
+			close(netns);
+			return -1;
+		}
+	}
+	stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+	if (stack == MAP_FAILED) {
+		tug_errno(err, "allocate the container init's stack");
+		goto fail_net;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
+		tug_errno(err, "socketpair");
+		munmap(stack, CHILD_STACK);
+		goto fail_net;
+	}
+	args.sock = sv[1];
+	args.netns = netns;
+	/* no handler may run in the child while it shares our memory */
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
 	trace_mark("spawn: clone");
-	/* a raw clone with no stack behaves like fork() into new namespaces */
-	pid = (pid_t)syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
-	if (pid < 0) {
+	pid = clone(child_main, (char *)stack + CHILD_STACK, (int)(flags | CLONE_VM | CLONE_VFORK | SIGCHLD),
+		    &args);
+	if (pid < 0)
 		tug_errno(err, "create the container's namespaces");
-		close(sv[0]);
-		close(sv[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		close(sv[0]);
-		child_main(rt, s, io, sv[1]);
-	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	/* the child has exec'd or exited: its stack is free */
+	munmap(stack, CHILD_STACK);
 	close(sv[1]);
+	if (netns >= 0)
+		close(netns);
+	netns = -1;
+	if (pid < 0) {
+		close(sv[0]);
+		goto fail_net;
+	}
+	trace_mark("spawn: exec seen");
 	{
 		char ns[64];
 		snprintf(ns, sizeof(ns), "/proc/%d/ns/mnt", (int)pid);
 		io->mntns = open(ns, O_RDONLY | O_CLOEXEC);
 	}
-	trace_mark("spawn: cloned");
-	/* the child builds its filesystem meanwhile and waits for 'G' only
-	 * before exec: its network is wired by then */
-	if (cgroup_attach(rt->cgroup_parent, s->id, pid, err) < 0 || net_setup(rt, s, pid, err) < 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
-		if (io->mntns >= 0)
-			close(io->mntns);
-		io->mntns = -1;
-		close(sv[0]);
-		return -1;
-	}
-	trace_mark("spawn: cgroup joined");
-	/* a child that already failed has closed its end: its message waits
-	 * in the socket and the loop below reads it */
-	send(sv[0], "G", 1, MSG_NOSIGNAL);
 	for (;;) {
 		int fd;
 		ssize_t n = fdpass_recv(sv[0], buf, sizeof(buf) - 1, &fd);
@@ -438,9 +505,16 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 			close(io->mntns);
 		io->mntns = -1;
 		close(sv[0]);
+		if (!s->net_host)
+			net_teardown(rt, s->id, s->config);
 		return -1;
 	}
-	trace_mark("spawn: exec seen");
 	close(sv[0]);
 	return pid;
+fail_net:
+	if (netns >= 0)
+		close(netns);
+	if (!s->net_host)
+		net_teardown(rt, s->id, s->config);
+	return -1;
 }

@@ -22,15 +22,14 @@ char *fs_join(char *buf, size_t size, const char *a, const char *b)
 	return buf;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		    struct tug_err *err)
+/* Create `file` (flags: O_EXCL or O_TRUNC) with data; removed again on
+ * failure. Errors name `path`, the file the caller means. */
+static int write_file(const char *file, int flags, const char *path, const void *data,
+		      size_t len, mode_t mode, struct tug_err *err)
 {
-	char tmp[PATH_MAX];
 	const char *p = data;
-	int fd;
+	int fd = open(file, O_WRONLY | O_CREAT | O_CLOEXEC | flags, mode);
 
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
 	if (fd < 0)
 		return tug_errno(err, "write %s", path);
 	while (len > 0) {
@@ -40,7 +39,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 				continue;
 			tug_errno(err, "write %s", path);
 			close(fd);
-			unlink(tmp);
+			unlink(file);
 			return -1;
 		}
 		p += n;
@@ -48,15 +47,32 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	}
 	if (close(fd) < 0) {
 		tug_errno(err, "write %s", path);
-		unlink(tmp);
+		unlink(file);
 		return -1;
 	}
+	return 0;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		    struct tug_err *err)
+{
+	char tmp[PATH_MAX];
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	if (write_file(tmp, O_TRUNC, path, data, len, mode, err) < 0)
+		return -1;
 	if (rename(tmp, path) < 0) {
 		tug_errno(err, "rename %s", path);
 		unlink(tmp);
 		return -1;
 	}
 	return 0;
+}
+
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		 struct tug_err *err)
+{
+	return write_file(path, O_EXCL, path, data, len, mode, err);
 }
 
 int fs_read_all(const char *path, char **out, size_t *len, struct tug_err *err)
@@ -256,10 +272,15 @@ long long fs_du(const char *path)
 	return du_at(AT_FDCWD, path, st.st_dev);
 }
 
+/* lock_mode's own flag, apart from flock's LOCK_* bits */
+#define LOCK_DIR 0x100
+
 static int lock_mode(const char *path, int op, struct tug_err *err)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	int fd = op & LOCK_DIR ? open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+			       : open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
+	op &= ~LOCK_DIR;
 	if (fd < 0)
 		return tug_errno(err, "lock %s", path);
 	while (flock(fd, op) < 0) {
@@ -275,6 +296,11 @@ static int lock_mode(const char *path, int op, struct tug_err *err)
 int fs_lock(const char *path, struct tug_err *err)
 {
 	return lock_mode(path, LOCK_EX, err);
+}
+
+int fs_lock_dir(const char *path, struct tug_err *err)
+{
+	return lock_mode(path, LOCK_EX | LOCK_DIR, err);
 }
 
 int fs_lock_shared(const char *path, struct tug_err *err)

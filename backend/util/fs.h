@@ -10,6 +10,11 @@
  * rename: crash-safe against torn files, which is what readers need). */
 int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 		    struct tug_err *err);
+/* Write a file that must not exist yet, in place: for files nobody reads
+ * before a later atomic step publishes them (a new container's files,
+ * before its state.json). */
+int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
+		 struct tug_err *err);
 /* Read a whole file into a NUL-terminated malloc'd buffer. */
 int fs_read_all(const char *path, char **out, size_t *len, struct tug_err *err);
 /* Read a small file (e.g. a cgroup knob) into buf, trimmed of trailing
@@ -31,6 +36,9 @@ long long fs_du(const char *path);
 /* An exclusive flock on path (created if missing). Returns the fd to
  * pass to fs_unlock(), or -1. */
 int fs_lock(const char *path, struct tug_err *err);
+/* An exclusive flock on an existing directory: no lock file to create
+ * (and remove) with it. */
+int fs_lock_dir(const char *path, struct tug_err *err);
 /* Shared flock for readers. */
 int fs_lock_shared(const char *path, struct tug_err *err);
 void fs_unlock(int fd);

@@ -20,16 +20,27 @@ json_t *json_load_path(const char *path, struct tug_err *err)
 	return j;
 }
 
-int json_save_path(const char *path, json_t *j, struct tug_err *err)
+static int save(const char *path, json_t *j, int fresh, struct tug_err *err)
 {
 	char *s = json_dumps(j, JSON_COMPACT);
 	int r;
 
 	if (!s)
 		return tug_errf(err, TUG_E_GENERIC, "write %s: cannot encode JSON", path);
-	r = fs_write_atomic(path, s, strlen(s), 0644, err);
+	r = fresh ? fs_write_new(path, s, strlen(s), 0644, err)
+		  : fs_write_atomic(path, s, strlen(s), 0644, err);
 	free(s);
 	return r;
+}
+
+int json_save_path(const char *path, json_t *j, struct tug_err *err)
+{
+	return save(path, j, 0, err);
+}
+
+int json_save_new(const char *path, json_t *j, struct tug_err *err)
+{
+	return save(path, j, 1, err);
 }
 
 const char *jstr(json_t *obj, const char *key)

@@ -9,6 +9,9 @@
 
 json_t *json_load_path(const char *path, struct tug_err *err);
 int json_save_path(const char *path, json_t *j, struct tug_err *err);
+/* The same for a file that must not exist yet, written in place (see
+ * fs_write_new). */
+int json_save_new(const char *path, json_t *j, struct tug_err *err);
 
 const char *jstr(json_t *obj, const char *key);   /* NULL when absent */
 int64_t jint(json_t *obj, const char *key);        /* 0 when absent */
