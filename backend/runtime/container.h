@@ -117,10 +117,11 @@ int ctr_security_prepare(struct rt *rt, struct tug_err *err);
 void ctr_reset_signals(void);
 
 /* User, working dir, env, hardening and execve for the container's init
- * and for exec; call inside the container's namespaces. Returns only on
- * failure (err has 126/127 codes where docker uses them). */
+ * and for exec; call inside the container's namespaces. With wait_fd >= 0
+ * execve waits for a 'G' on it (anything else: _exit(125)). Returns only
+ * on failure (err has 126/127 codes where docker uses them). */
 int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *workdir,
-		     const char *user, int tty, struct tug_err *err);
+		     const char *user, int tty, int wait_fd, struct tug_err *err);
 
 /* docker's status text: "Up 3 minutes", "Exited (0) 2 hours ago". */
 char *ctr_status_text(json_t *state, int64_t now);

@@ -97,7 +97,7 @@ static void __attribute__((noreturn)) exec_child(struct ctr_spec *s, const struc
 	if (chdir("/") < 0)
 		tug_errno(&err, "chdir /");
 	ctr_reset_signals();
-	ctr_exec_process(s, o->argv, env, workdir, user, o->tty, &err);
+	ctr_exec_process(s, o->argv, env, workdir, user, o->tty, -1, &err);
 fail:
 	fdpass_send_err(sock, &err);
 	_exit(err.code == TUG_E_CMD_NOTFOUND ? 127 : err.code == TUG_E_CANNOT_RUN ? 126 : 126);

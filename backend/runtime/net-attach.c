@@ -487,6 +487,19 @@ static void apply_settings(json_t *st, void *ctx)
 	summarise(ns);
 }
 
+int net_wanted(const struct ctr_spec *s)
+{
+	const char **nets;
+	int any;
+
+	if (s->net_host)
+		return 0;
+	nets = ctr_networks(s->config);
+	any = nets[0] != NULL;
+	free(nets);
+	return any;
+}
+
 int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err)
 {
 	const char **nets = ctr_networks(s->config);

@@ -91,7 +91,10 @@ int net_ctr_config(struct rt *rt, const struct tug_create_opts *o, json_t *img_c
 /* rt_ctr_create, after the default /etc files: write /etc/hosts and
  * /etc/resolv.conf as the network settings ask (--dns, --add-host). */
 int net_ctr_etc(struct rt *rt, const char *id, json_t *cfg, struct tug_err *err);
-/* ctr_spawn, before cloning the child: wire the container's network
+/* Is the container on any network to wire (not host, not none)? */
+int net_wanted(const struct ctr_spec *s);
+/* ctr_spawn, while the child builds its filesystem (the child execs only
+ * after it returned): wire the container's network
  * namespace (nsfd, still the caller's to close) into its networks:
  * address leases, veth pairs, routes, published ports, /etc/hosts of it
  * and its peers. On failure everything done so far is undone. */

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
 #include <signal.h>
@@ -279,7 +280,7 @@ void ctr_reset_signals(void)
 /* Shared by the container's init and `tug exec`: user, workdir, env,
  * hardening and execve. Returns only on failure. */
 int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *workdir,
-		     const char *user, int tty, struct tug_err *err)
+		     const char *user, int tty, int wait_fd, struct tug_err *err)
 {
 	uid_t uid;
 	gid_t gid, groups[64];
@@ -327,6 +328,14 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		if (secure_enter(&so, err) < 0)
 			return -1;
 	}
+	if (wait_fd >= 0) {
+		char go = 0;
+		trace_mark("child: waiting for the network");
+		/* 'F': the monitor reports the network's error */
+		if (read(wait_fd, &go, 1) != 1 || go != 'G')
+			_exit(125);
+		close(wait_fd);
+	}
 	trace_mark("child: execve");
 	execve(path, argv, env);
 	if (errno == ENOENT)
@@ -340,7 +349,33 @@ struct child_args {
 	struct spawn_io *io;
 	int sock;
 	int netns;              /* the container's network namespace, -1 = host's */
+	int net_wait;           /* 'G' here once the network is wired, -1 = none */
 };
+
+/* The network is wired on a thread of the monitor while the child builds
+ * its filesystem: the monitor's own thread sleeps in vfork meanwhile, and
+ * the two halves are of a size. */
+struct net_job {
+	struct rt *rt;
+	struct ctr_spec *s;
+	int nsfd;
+	int done;               /* write end: 'G' or 'F' for the child */
+	int rc;
+	struct tug_err err;
+};
+
+static void *net_job_run(void *arg)
+{
+	struct net_job *j = arg;
+	char c;
+
+	j->rc = net_setup(j->rt, j->s, j->nsfd, &j->err);
+	c = j->rc < 0 ? 'F' : 'G';
+	if (write(j->done, &c, 1) != 1) {
+		/* the child is gone already: it reads nothing */
+	}
+	return NULL;
+}
 
 /* The container's init, from clone until execve. Signals arrive blocked
  * (the monitor blocked them around the clone). */
@@ -385,7 +420,8 @@ static int child_main(void *arg)
 	unshare(CLONE_NEWCGROUP);
 	if (rootfs_mount_cgroup(&err) < 0)
 		child_fail(a->sock, &err);
-	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, &err);
+	/* everything but execve itself goes on while the network is wired */
+	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, a->net_wait, &err);
 	child_fail(a->sock, &err);
 }
 
@@ -421,15 +457,50 @@ static int netns_new(struct tug_err *err)
  * well under this; pages it does not touch cost nothing. */
 #define CHILD_STACK (512 * 1024)
 
+/* The network's half: on a thread when there is a network to wire. */
+static int net_start(struct net_job *j, pthread_t *th, int *wait_fd, struct tug_err *err)
+{
+	int p[2];
+	sigset_t all, old;
+	pthread_attr_t attr;
+	int r;
+
+	*wait_fd = -1;
+	if (!net_wanted(j->s))
+		return 0;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return tug_errno(err, "pipe");
+	j->done = p[1];
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 256 * 1024);
+	/* signals stay with the monitor's own thread (its SIGCHLD signalfd
+	 * needs every thread to block SIGCHLD) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(th, &attr, net_job_run, j);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		close(p[0]);
+		close(p[1]);
+		errno = r;
+		return tug_errno(err, "start the network set-up");
+	}
+	*wait_fd = p[0];
+	return 1;
+}
+
 pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct tug_err *err)
 {
-	int sv[2], netns = -1;
+	int sv[2], netns = -1, threaded = 0;
 	unsigned long flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC;
 	pid_t pid;
 	char buf[sizeof(err->msg) + 16];
 	void *stack;
 	sigset_t all, old;
-	struct child_args args = { .rt = rt, .s = s, .io = io };
+	struct child_args args = { .rt = rt, .s = s, .io = io, .net_wait = -1 };
+	struct net_job job = { .rt = rt, .s = s, .done = -1 };
+	pthread_t th;
 
 	io->ptmx = -1;
 	io->mntns = -1;
@@ -438,8 +509,9 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		if (netns < 0)
 			return -1;
 		trace_mark("spawn: netns made");
-		/* the network is wired before the command can run */
-		if (net_setup(rt, s, netns, err) < 0) {
+		job.nsfd = netns;
+		threaded = net_start(&job, &th, &args.net_wait, err);
+		if (threaded < 0) {
 			close(netns);
 			return -1;
 		}
@@ -448,12 +520,14 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
 	if (stack == MAP_FAILED) {
 		tug_errno(err, "allocate the container init's stack");
-		goto fail_net;
+		pid = -1;
+		goto joined;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		tug_errno(err, "socketpair");
 		munmap(stack, CHILD_STACK);
-		goto fail_net;
+		pid = -1;
+		goto joined;
 	}
 	args.sock = sv[1];
 	args.netns = netns;
@@ -469,12 +543,30 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	/* the child has exec'd or exited: its stack is free */
 	munmap(stack, CHILD_STACK);
 	close(sv[1]);
+	if (pid < 0)
+		close(sv[0]);
+joined:
+	if (threaded) {
+		/* the child exec'd only after the network was ready, so this
+		 * returns at once then */
+		pthread_join(th, NULL);
+		close(job.done);
+		close(args.net_wait);
+		if (job.rc < 0 && pid >= 0) {
+			/* the child saw 'F' and exited: the network's error wins */
+			*err = job.err;
+			waitpid(pid, NULL, 0);
+			close(sv[0]);
+			pid = -1;
+		}
+	}
 	if (netns >= 0)
 		close(netns);
-	netns = -1;
 	if (pid < 0) {
-		close(sv[0]);
-		goto fail_net;
+		/* net_setup undid itself when it failed */
+		if (!s->net_host && !(threaded && job.rc < 0))
+			net_teardown(rt, s->id, s->config);
+		return -1;
 	}
 	trace_mark("spawn: exec seen");
 	{
@@ -511,10 +603,4 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	}
 	close(sv[0]);
 	return pid;
-fail_net:
-	if (netns >= 0)
-		close(netns);
-	if (!s->net_host)
-		net_teardown(rt, s->id, s->config);
-	return -1;
 }
