@@ -95,6 +95,8 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 struct spawn_io {
 	int stdin_fd, stdout_fd, stderr_fd;
 	int ptmx;               /* out: pty master, -1 without tty */
+	json_t *net_settings;   /* out: NetworkSettings for the "running"
+				 * state (NULL without a network) */
 	int mntns;              /* out: the container's mount namespace, held
 				 * open so that its teardown (an RCU grace
 				 * period per mount) happens after the exit is

@@ -201,6 +201,7 @@ struct state_edit {
 	int restarts;
 	const char *error;
 	int64_t started, finished;
+	json_t *net;            /* running: NetworkSettings from the spawn */
 };
 
 static void apply_edit(json_t *st, void *ctx)
@@ -221,7 +222,11 @@ static void apply_edit(json_t *st, void *ctx)
 	/* not running: net_teardown released the network, this record says so */
 	if (strcmp(e->status, ST_RUNNING)) {
 		json_object_del(st, "NetworkSettings");
-	} else if (json_is_object(json_object_get(st, "NetworkSettings")) && e->pid) {
+	} else if (e->net) {
+		json_object_set(st, "NetworkSettings", e->net);
+	}
+	if (json_is_object(json_object_get(st, "NetworkSettings")) && e->pid &&
+	    !strcmp(e->status, ST_RUNNING)) {
 		char key[64];
 		snprintf(key, sizeof(key), "/proc/%d/ns/net", (int)e->pid);
 		jset_str(json_object_get(st, "NetworkSettings"), "SandboxKey", key);
@@ -314,7 +319,7 @@ static void drain(struct mon *m, int *fds, int n)
 static int run_once(struct mon *m, int sfd, int restarts, int *started, struct tug_err *err)
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, inp[2] = { -1, -1 };
-	struct spawn_io io = { -1, -1, -1, -1, -1 };
+	struct spawn_io io = { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .ptmx = -1, .mntns = -1 };
 	int devnull = -1, status = 0, code, out_fds[2];
 	pid_t pid;
 	struct state_edit e = { 0 };
@@ -358,10 +363,14 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 	e.pid = pid;
 	e.restarts = restarts;
 	e.started = now_ns();
+	e.net = io.net_settings;
 	{
 		struct tug_err e2;
 		ctr_state_update(m->rt, m->s.id, apply_edit, &e, &e2);
 	}
+	json_decref(io.net_settings);
+	io.net_settings = NULL;
+	e.net = NULL;
 	if (!*started) {
 		*started = 1;
 		chan_send(m, 'S', (int)pid, NULL);

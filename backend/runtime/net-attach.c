@@ -500,7 +500,8 @@ int net_wanted(const struct ctr_spec *s)
 	return any;
 }
 
-int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err)
+int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, json_t **settings,
+	      struct tug_err *err)
 {
 	const char **nets = ctr_networks(s->config);
 	struct attach a = { .rt = rt, .id = s->id, .cfg = s->config, .nsfd = nsfd };
@@ -510,6 +511,7 @@ int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err)
 	int lk = -1, have_route = 0, rc = -1;
 
 	a.host.fd = a.ctr.fd = -1;
+	*settings = NULL;
 	if (s->net_host || !nets[0]) {
 		free(nets);
 		return 0;
@@ -572,17 +574,22 @@ int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err)
 	}
 	json_object_set_new(ns, "Ports", ports_json(&ports));
 	summarise(ns);
-	{
+	/* the record goes with the monitor's "running" state write, one
+	 * write less per start; a monitor that dies before it leaves leases
+	 * and port reservations that name it (reclaimed once it is gone),
+	 * but firewall rules name nobody: with those, on record at once */
+	if (ports.n) {
 		struct settings_edit e = { .ns = ns };
 		if (ctr_state_update(rt, s->id, apply_settings, &e, err) < 0)
 			goto undo;
+		trace_mark("net: state saved");
 	}
-	trace_mark("net: state saved");
 	/* from the config the networks were just attached by, not read again */
 	render_hosts_of(rt, s->id, s->config);
 	for (int i = 0; nets[i]; i++)
 		refresh_members(rt, nets[i], s->id);
 	trace_mark("net: hosts written");
+	*settings = json_incref(ns);
 	rc = 0;
 	goto out;
 undo:

@@ -97,8 +97,11 @@ int net_wanted(const struct ctr_spec *s);
  * after it returned): wire the container's network
  * namespace (nsfd, still the caller's to close) into its networks:
  * address leases, veth pairs, routes, published ports, /etc/hosts of it
- * and its peers. On failure everything done so far is undone. */
-int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, struct tug_err *err);
+ * and its peers. *settings receives the NetworkSettings for the state the
+ * monitor writes next (NULL without a network; the caller's reference).
+ * On failure everything done so far is undone. */
+int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, json_t **settings,
+	      struct tug_err *err);
 /* The monitor, once the container's init exited: release leases, ports
  * and rules, delete the host ends of the veths, update peers' hosts. cfg
  * is the container's config.json as the monitor loaded it (re-read when

@@ -361,6 +361,7 @@ struct net_job {
 	int nsfd;
 	int done;               /* write end: 'G' or 'F' for the child */
 	int rc;
+	json_t *settings;
 	struct tug_err err;
 };
 
@@ -369,7 +370,7 @@ static void *net_job_run(void *arg)
 	struct net_job *j = arg;
 	char c;
 
-	j->rc = net_setup(j->rt, j->s, j->nsfd, &j->err);
+	j->rc = net_setup(j->rt, j->s, j->nsfd, &j->settings, &j->err);
 	c = j->rc < 0 ? 'F' : 'G';
 	if (write(j->done, &c, 1) != 1) {
 		/* the child is gone already: it reads nothing */
@@ -490,6 +491,25 @@ static int net_start(struct net_job *j, pthread_t *th, int *wait_fd, struct tug_
 	return 1;
 }
 
+/* The child's stack, kept for the next start (a restart): unmapping it
+ * would cost a TLB shootdown on every CPU the monitor's threads ran on.
+ * Free again as soon as the child execs or exits. */
+static void *child_stack(struct tug_err *err)
+{
+	static void *stack;
+
+	if (!stack) {
+		void *p = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED) {
+			tug_errno(err, "allocate the container init's stack");
+			return NULL;
+		}
+		stack = p;
+	}
+	return stack;
+}
+
 pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct tug_err *err)
 {
 	int sv[2], netns = -1, threaded = 0;
@@ -504,6 +524,7 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 
 	io->ptmx = -1;
 	io->mntns = -1;
+	io->net_settings = NULL;
 	if (!s->net_host) {
 		netns = netns_new(err);
 		if (netns < 0)
@@ -516,16 +537,13 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 			return -1;
 		}
 	}
-	stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-	if (stack == MAP_FAILED) {
-		tug_errno(err, "allocate the container init's stack");
+	stack = child_stack(err);
+	if (!stack) {
 		pid = -1;
 		goto joined;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0) {
 		tug_errno(err, "socketpair");
-		munmap(stack, CHILD_STACK);
 		pid = -1;
 		goto joined;
 	}
@@ -540,8 +558,6 @@ pid_t ctr_spawn(struct rt *rt, struct ctr_spec *s, struct spawn_io *io, struct t
 	if (pid < 0)
 		tug_errno(err, "create the container's namespaces");
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	/* the child has exec'd or exited: its stack is free */
-	munmap(stack, CHILD_STACK);
 	close(sv[1]);
 	if (pid < 0)
 		close(sv[0]);
@@ -562,10 +578,13 @@ joined:
 	}
 	if (netns >= 0)
 		close(netns);
+	io->net_settings = job.settings;
 	if (pid < 0) {
 		/* net_setup undid itself when it failed */
 		if (!s->net_host && !(threaded && job.rc < 0))
 			net_teardown(rt, s->id, s->config);
+		json_decref(io->net_settings);
+		io->net_settings = NULL;
 		return -1;
 	}
 	trace_mark("spawn: exec seen");
@@ -599,6 +618,8 @@ joined:
 		close(sv[0]);
 		if (!s->net_host)
 			net_teardown(rt, s->id, s->config);
+		json_decref(io->net_settings);
+		io->net_settings = NULL;
 		return -1;
 	}
 	close(sv[0]);
