@@ -559,6 +559,15 @@ int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, json_t **settings,
 		netw_release(&w);
 		trace_mark("net: attached");
 	}
+	/* the container's loopback too: the init need not do it itself */
+	{
+		int lo = nl_link_index(&a.ctr, "lo", err);
+		if (lo <= 0 || nl_link_up(&a.ctr, lo, err) < 0) {
+			if (lo == 0)
+				tug_errf(err, TUG_E_GENERIC, "the container has no loopback interface");
+			goto undo;
+		}
+	}
 	if (bindings_of(s->config, &ports, err) < 0)
 		goto undo;
 	if (ports.n) {

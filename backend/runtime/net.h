@@ -94,10 +94,10 @@ int net_ctr_etc(struct rt *rt, const char *id, json_t *cfg, struct tug_err *err)
 /* Is the container on any network to wire (not host, not none)? */
 int net_wanted(const struct ctr_spec *s);
 /* ctr_spawn, while the child builds its filesystem (the child execs only
- * after it returned): wire the container's network
- * namespace (nsfd, still the caller's to close) into its networks:
- * address leases, veth pairs, routes, published ports, /etc/hosts of it
- * and its peers. *settings receives the NetworkSettings for the state the
+ * after it returned): wire the container's network namespace (nsfd, still
+ * the caller's to close) into its networks: address leases, veth pairs,
+ * routes, published ports, /etc/hosts of it and its peers; and bring its
+ * loopback up. *settings receives the NetworkSettings for the state the
  * monitor writes next (NULL without a network; the caller's reference).
  * On failure everything done so far is undone. */
 int net_setup(struct rt *rt, struct ctr_spec *s, int nsfd, json_t **settings,

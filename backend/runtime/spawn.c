@@ -290,6 +290,7 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 
 	if (resolve_user(user, &uid, &gid, groups, &ngroups, &home, err) < 0)
 		return -1;
+	trace_mark("child: user resolved");
 	if (workdir && *workdir) {
 		if (fs_mkdir_p(workdir, 0755, err) < 0 || chdir(workdir) < 0) {
 			tug_errf(err, TUG_E_GENERIC, "cannot use working directory %s: %s", workdir,
@@ -313,6 +314,7 @@ int ctr_exec_process(struct ctr_spec *s, char **argv, char **env, const char *wo
 		env = env_with(env, "TERM=xterm");
 	if (lookup_cmd(argv[0], env, path, sizeof(path), err) < 0)
 		return -1;
+	trace_mark("child: command found");
 	{
 		struct secure_opts so;
 		if (secure_opts_init(&so, err) < 0)
@@ -411,16 +413,19 @@ static int child_main(void *arg)
 	if (rootfs_setup(a->rt, s, &ptmx, &err) < 0)
 		child_fail(a->sock, &err);
 	trace_mark("child: rootfs ready");
-	if (!s->net_host && loopback_up(&err) < 0)
+	/* with a network, the monitor's thread brings lo up with it */
+	if (!s->net_host && a->net_wait < 0 && loopback_up(&err) < 0)
 		child_fail(a->sock, &err);
 	if (ptmx >= 0) {
 		fdpass_send_fd(a->sock, 'T', ptmx);
 		close(ptmx);
 	}
+	trace_mark("child: loopback up");
 	/* now in the container's cgroup: make it our cgroup root */
 	unshare(CLONE_NEWCGROUP);
 	if (rootfs_mount_cgroup(&err) < 0)
 		child_fail(a->sock, &err);
+	trace_mark("child: cgroup namespace");
 	/* everything but execve itself goes on while the network is wired */
 	ctr_exec_process(s, s->argv, s->env, s->workdir, s->user, s->tty, a->net_wait, &err);
 	child_fail(a->sock, &err);
