@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
@@ -474,6 +475,9 @@ static int net_start(struct net_job *j, pthread_t *th, int *wait_fd, struct tug_
 	*wait_fd = -1;
 	if (!net_wanted(j->s))
 		return 0;
+	/* one malloc arena: a thread's own would be mapped and faulted in
+	 * for the few objects it allocates */
+	mallopt(M_ARENA_MAX, 1);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return tug_errno(err, "pipe");
 	j->done = p[1];
