@@ -8,11 +8,12 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # Start-up time is our headline (tug run must beat runc): the small
 # libraries are linked statically into a non-PIE binary, so the loader has
 # neither libraries to map nor relocations to apply. libcurl and libarchive
-# (dozens of dependent libraries) are loaded on first use by
+# (dozens of dependent libraries) and libcrypto (whose initialiser probes
+# the CPU at every start) are loaded on first use by
 # backend/util/lazy-*.c instead of at every start. libc's symbols are bound
 # at exec (-z now): lazily, the monitor and the container's init, forks of
 # the CLI, would each resolve them again and fault on the copied GOT.
-STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo -lcrypto
+STATIC_LIBS := -ljansson -lyaml -lseccomp -lncursesw -ltinfo
 PKG_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -ldl
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -Wno-format-truncation -D_GNU_SOURCE -Ibackend -Itui -I. $(PKG_CFLAGS) \
