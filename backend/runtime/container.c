@@ -672,7 +672,7 @@ int ctr_unpublish(const struct rt *rt, const char *id, int net_released, char *t
 		snprintf(link, sizeof(link), "%s/names/%s", rt->root, name);
 		n = readlink(link, target, sizeof(target) - 1);
 		if (n == 64 && !memcmp(target, id, 64))
-			unlink(link);
+			fs_unlink(link);
 	}
 	json_decref(cfg);
 	if (!net_released)

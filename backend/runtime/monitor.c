@@ -379,6 +379,8 @@ static int run_once(struct mon *m, int sfd, int restarts, int *started, struct t
 			m->chan = -1;
 		}
 	}
+	/* the start is reported: the files it replaced can go now */
+	fs_release_deferred();
 	if (m->s.tty && m->attached) {
 		struct winsize ws;
 		if (ioctl(1, TIOCGWINSZ, &ws) == 0)
@@ -527,6 +529,7 @@ static void __attribute__((noreturn)) finish(struct mon *m, int code, int notify
 		chan_send(m, 'X', code, NULL);
 	if (m->chan >= 0)
 		close(m->chan);
+	fs_release_deferred();
 	if (m->mntns >= 0)
 		close(m->mntns);
 	trace_mark("monitor: namespaces released");
@@ -560,6 +563,9 @@ void ctr_monitor_main(struct rt *rt, const char *id, int chan, int io_attached)
 	m.logfd = -1;
 	m.mntns = -1;
 	trace_mark("monitor: start");
+	/* a start and an exit report each replace a few files: their old
+	 * inodes are freed once the report is out */
+	fs_defer_releases(1);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGINT, SIG_IGN);

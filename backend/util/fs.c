@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,58 @@ char *fs_join(char *buf, size_t size, const char *a, const char *b)
 	else
 		snprintf(buf, size, "%s/%s", a, b[0] == '/' ? b + 1 : b);
 	return buf;
+}
+
+/* Deferred release. On ext4 the expensive half of replacing or removing
+ * a file is freeing its inode (truncate and journal), done by whoever
+ * drops the last reference; a reference held here moves that work to
+ * fs_release_deferred(), off a hot path. */
+#define DEFER_MAX 16
+static pthread_mutex_t defer_lock = PTHREAD_MUTEX_INITIALIZER;
+static int defer_on, defer_fds[DEFER_MAX], defer_n;
+
+void fs_defer_releases(int on)
+{
+	defer_on = on;
+}
+
+/* While deferring, hold path's inode (a symlink's own, not its target's). */
+static void defer_hold(const char *path)
+{
+	int fd;
+
+	if (!defer_on)
+		return;
+	fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	pthread_mutex_lock(&defer_lock);
+	if (defer_n < DEFER_MAX) {
+		defer_fds[defer_n++] = fd;
+		fd = -1;
+	}
+	pthread_mutex_unlock(&defer_lock);
+	if (fd >= 0)
+		close(fd); /* full: released now, as without deferring */
+}
+
+void fs_release_deferred(void)
+{
+	int fds[DEFER_MAX], n;
+
+	pthread_mutex_lock(&defer_lock);
+	n = defer_n;
+	memcpy(fds, defer_fds, sizeof(int) * (size_t)n);
+	defer_n = 0;
+	pthread_mutex_unlock(&defer_lock);
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+}
+
+int fs_unlink(const char *path)
+{
+	defer_hold(path);
+	return unlink(path);
 }
 
 /* Create `file` (flags: O_EXCL or O_TRUNC) with data; removed again on
@@ -61,6 +114,7 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	if (write_file(tmp, O_TRUNC, path, data, len, mode, err) < 0)
 		return -1;
+	defer_hold(path);
 	if (rename(tmp, path) < 0) {
 		tug_errno(err, "rename %s", path);
 		unlink(tmp);

@@ -15,6 +15,16 @@ int fs_write_atomic(const char *path, const void *data, size_t len, mode_t mode,
  * before its state.json). */
 int fs_write_new(const char *path, const void *data, size_t len, mode_t mode,
 		 struct tug_err *err);
+
+/* Replacing (fs_write_atomic) or removing (fs_unlink) a file frees its
+ * old inode, which on ext4 costs a journalled truncate in the caller.
+ * With deferring on, the old inodes are kept referenced until
+ * fs_release_deferred() (thread-safe; a few at most, past that they go at
+ * once). For a process with a hot path and a quiet moment after it. */
+void fs_defer_releases(int on);
+void fs_release_deferred(void);
+/* unlink(2), deferring the release of the inode as above. */
+int fs_unlink(const char *path);
 /* Read a whole file into a NUL-terminated malloc'd buffer. */
 int fs_read_all(const char *path, char **out, size_t *len, struct tug_err *err);
 /* Read a small file (e.g. a cgroup knob) into buf, trimmed of trailing

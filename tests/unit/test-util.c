@@ -50,6 +50,44 @@ static void test_times(void)
 	T_STREQ(fmt_duration(buf, sizeof(buf), 5 * 86400), "5 days", "fmt_duration days");
 }
 
+/* The open fd (other than 0-2) whose inode is ino, -1 if none. */
+static int fd_of_inode(ino_t ino, nlink_t *nlink)
+{
+	struct stat st;
+
+	for (int fd = 3; fd < 1024; fd++)
+		if (fstat(fd, &st) == 0 && st.st_ino == ino) {
+			*nlink = st.st_nlink;
+			return fd;
+		}
+	return -1;
+}
+
+static void test_defer(const char *dir)
+{
+	char path[512], link[512];
+	struct tug_err err = { 0 };
+	struct stat old, oldlink;
+	nlink_t nl = 99;
+
+	fs_join(path, sizeof(path), dir, "state.json");
+	fs_join(link, sizeof(link), dir, "name");
+	T_OK(fs_write_atomic(path, "1", 1, 0644, &err) == 0 && symlink("x", link) == 0 &&
+	     stat(path, &old) == 0 && lstat(link, &oldlink) == 0, "files to replace and remove");
+	fs_defer_releases(1);
+	T_OK(fs_write_atomic(path, "2", 1, 0644, &err) == 0 && fs_unlink(link) == 0, "replace, remove");
+	T_OK(fd_of_inode(old.st_ino, &nl) >= 0 && nl == 0,
+	     "deferring: the replaced file's inode is still held, unlinked");
+	T_OK(fd_of_inode(oldlink.st_ino, &nl) >= 0 && nl == 0,
+	     "deferring: the removed symlink's own inode is held");
+	fs_release_deferred();
+	T_OK(fd_of_inode(old.st_ino, &nl) < 0 && fd_of_inode(oldlink.st_ino, &nl) < 0,
+	     "released: nothing held");
+	fs_defer_releases(0);
+	T_OK(stat(path, &old) == 0 && fs_write_atomic(path, "3", 1, 0644, &err) == 0 &&
+	     fd_of_inode(old.st_ino, &nl) < 0, "not deferring: released at once");
+}
+
 static void test_fs(void)
 {
 	char dir[] = "/tmp/tug-unit.XXXXXX", path[512], *data = NULL, deep[600];
@@ -71,6 +109,7 @@ static void test_fs(void)
 	T_OK(fs_mkdir_p(deep, 0755, &err) == 0 && access(deep, F_OK) == 0, "mkdir -p");
 	T_OK(fs_read_all("/nonexistent/x", &data, &len, &err) < 0 && err.code == TUG_E_NOTFOUND &&
 	     strstr(err.msg, "/nonexistent/x") != NULL, "missing file error names the path");
+	test_defer(dir);
 	T_OK(fs_rm_rf(dir, &err) == 0 && access(dir, F_OK) < 0, "rm -rf");
 }
 
