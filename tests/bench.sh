@@ -31,7 +31,7 @@ if [ "$(id -u)" -ne 0 ]; then
 	echo "bench: needs root: containers need namespaces, mounts and cgroups (run: sudo make bench)" >&2
 	exit 1
 fi
-for h in "$BENCHTIME" "$BUILD/bench/seccomp-cost"; do
+for h in "$BENCHTIME" "$BUILD/bench/seccomp-cost" "$BUILD/bench/start-floor"; do
 	if [ ! -x "$h" ]; then
 		echo "bench: $h is missing: run 'make bench', which builds it" >&2
 		exit 1
@@ -162,15 +162,33 @@ bench_container_start() {
 		fi
 	fi
 
+	# the kernel's share on this machine, which no runtime gets under
+	local floor_res="" fl=$W/floor
+	if mkdir -p "$fl/lower" "$fl/scratch" && tar -C "$fl/lower" -xf "$tar" &&
+		floor_res=$("$BENCHTIME" -n "$RUNS" -w "$WARMUP" -- "$BUILD/bench/start-floor" \
+			"$fl/lower" "$fl/scratch"); then
+		fig "kernel floor" "$floor_res"
+	else
+		note "kernel floor: not measured (above)"
+		rc=1
+	fi
+
 	if [ -n "$tug_res" ]; then
 		target "tug median" "$(field median_ms "$tug_res")" 10 " ms"
 		if [ -n "$runc_res" ]; then
 			target "tug / runc" "$(awk -v a="$(field median_ms "$tug_res")" \
 				-v b="$(field median_ms "$runc_res")" 'BEGIN { printf "%.2f", a / b }')" 0.5 "x"
 		fi
+		if [ -n "$floor_res" ]; then
+			note "$(awk -v a="$(field median_ms "$tug_res")" -v b="$(field median_ms "$floor_res")" \
+				'BEGIN { printf "tug over the kernel floor: +%.1f ms (%.2fx the floor)", a - b, a / b }')"
+		fi
 	fi
 	note "runc bundle: runc spec, rootfs = the same busybox tree (writable), terminal false,"
 	note "namespaces pid mount uts ipc network cgroup; timings are spawn to reap (tests/bench/benchtime.c)"
+	note "kernel floor (tests/bench/start-floor.c): fork a monitor, clone the init with CLONE_VM"
+	note "into new mount/pid/uts/ipc/net namespaces, overlay + pivot_root + /proc + /dev, exec"
+	note "/bin/true, reap, report; no cgroups, seccomp, capabilities, network, state or logs"
 	return $rc
 }
 
