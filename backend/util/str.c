@@ -162,14 +162,35 @@ char *fmt_duration(char *buf, size_t size, int64_t s)
 
 char *fmt_rfc3339(char *buf, size_t size, int64_t ns)
 {
-	time_t t = (time_t)(ns / 1000000000);
-	struct tm tm;
+	int64_t secs = ns / 1000000000, frac = ns % 1000000000;
+	int64_t days, sod, z, era, doe, yoe, doy, mp, d, m, y;
 
-	/* by hand, not strftime: that loads /etc/localtime (tzset) for a
-	 * UTC stamp, seven syscalls on the container start path */
-	gmtime_r(&t, &tm);
-	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%09lldZ", tm.tm_year + 1900, tm.tm_mon + 1,
-		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long long)(ns % 1000000000));
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	/* by hand, not gmtime_r or strftime: glibc loads /etc/localtime
+	 * (tzset) even for a UTC stamp, seven syscalls on the container
+	 * start path. Civil date from days since 1970 (H. Hinnant's
+	 * proleptic Gregorian algorithm). */
+	days = secs / 86400;
+	sod = secs % 86400;
+	if (sod < 0) {
+		sod += 86400;
+		days--;
+	}
+	z = days + 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	snprintf(buf, size, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lld.%09lldZ", (long long)y,
+		 (long long)m, (long long)d, (long long)(sod / 3600), (long long)(sod / 60 % 60),
+		 (long long)(sod % 60), (long long)frac);
 	return buf;
 }
 
