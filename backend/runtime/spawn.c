@@ -1,13 +1,18 @@
 /* spawn.c - clone the container's init and run its command.
  *
- * The monitor makes the container's network namespace and wires it
- * first, then clones the init with CLONE_VM|CLONE_VFORK: the child runs on
- * its own stack in the monitor's memory, and the monitor sleeps until the
- * child's execve (or exit). Without a copy of the monitor's address space
- * the clone costs a fraction of a fork: on hosts where page-table work is
- * expensive (nested virtualisation) it is the largest share of a start.
- * So the child must not return into the monitor's frames, must leave the
- * monitor's state as it found it, and exits with _exit() only.
+ * The monitor makes the container's network namespace, starts a thread
+ * that wires it, and clones the init with CLONE_VM|CLONE_VFORK: the child
+ * runs on its own stack in the monitor's memory while the monitor's own
+ * thread sleeps until the child's execve (or exit). Without a copy of the
+ * monitor's address space the clone costs a fraction of a fork: on hosts
+ * where page-table work is expensive (nested virtualisation) a new
+ * address space is the largest single cost of a start. So the child must
+ * not return into the monitor's frames, leaves the monitor's state as it
+ * found it, and exits with _exit() only; it shares the heap's locks with
+ * the network thread, which has an arena of its own (no mallopt limiting
+ * arenas here), so the two hardly ever meet on one. The child builds its
+ * filesystem while the thread wires the network and waits for it only
+ * right before execve.
  *
  * The child tells the monitor over a SOCK_SEQPACKET pair:
  *   child  -> parent 'T' + fd       the pty master (with a tty)
@@ -28,10 +33,14 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <net/if.h>
-#include <malloc.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <sched.h>
+#ifdef __SANITIZE_ADDRESS__
+#include <sanitizer/asan_interface.h>
+#else
+#define ASAN_UNPOISON_MEMORY_REGION(addr, size) ((void)(addr), (void)(size))
+#endif
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -475,9 +484,6 @@ static int net_start(struct net_job *j, pthread_t *th, int *wait_fd, struct tug_
 	*wait_fd = -1;
 	if (!net_wanted(j->s))
 		return 0;
-	/* one malloc arena: a thread's own would be mapped and faulted in
-	 * for the few objects it allocates */
-	mallopt(M_ARENA_MAX, 1);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		return tug_errno(err, "pipe");
 	j->done = p[1];
@@ -516,6 +522,9 @@ static void *child_stack(struct tug_err *err)
 		}
 		stack = p;
 	}
+	/* under AddressSanitizer the last child's frames are still marked
+	 * (it exec'd without returning): they would read as overflows */
+	ASAN_UNPOISON_MEMORY_REGION(stack, CHILD_STACK);
 	return stack;
 }
 
