@@ -129,6 +129,12 @@ tug run -d --name fixed --network app --ip "$base.200" bb sleep 60 >/dev/null
 check_eq "--ip gives the container that address" "$(ins fixed '{{.NetworkSettings.IPAddress}}')" "$base.200"
 tug run -d --name fixed2 --network app --ip "$base.200" bb sleep 60 >/dev/null 2>"$T_DIR/err"
 check "a second container cannot have the same --ip" grep -q "already in use" "$T_DIR/err"
+# the init was built while the network was wired, and waits for it: it
+# must have gone, with the network's error on record
+check_eq "... it is exited with 125 and no process" "$(ins fixed2 '{{.State.Status}} {{.State.ExitCode}} {{.State.Pid}}')" \
+	"exited 125 0"
+check "... and the network's error is its error" grep -q "already in use" <<<"$(ins fixed2 '{{.State.Error}}')"
+check_eq "... the first keeps its address" "$(ins fixed '{{.NetworkSettings.IPAddress}}')" "$base.200"
 tug rm -f fixed fixed2 >/dev/null 2>&1
 out=$(tug run --rm --dns 192.0.2.53 --dns-search corp.test --add-host db:192.0.2.7 bb \
 	sh -c 'cat /etc/resolv.conf /etc/hosts')
