@@ -156,6 +156,37 @@ check "P shows the previous instance's log" con_wait main "Logs crashy previous 
 check "with its lines" con_wait main "container=worker|crashy|exit" 10
 con_keys main P
 check "P again: the current instance" con_wait main "Logs crashy( \\(|$)" 5
+# a running pod that restarted before: its previous instance's log has
+# ended for good, and the pane keeps it instead of fetching it again on
+# every fresh list of the pods (it is running): the simulator expires
+# the watch twice meanwhile, and the console lists them again
+kubectl run flappy --image=busybox:1.36 --restart=Always --annotations=kube-sim/restarts=2 \
+	-- sleep 3600 >/dev/null 2>&1
+check "a pod with restarts behind it runs" wait_for 10 \
+	sh -c '"$0" kube get pods flappy 2>/dev/null | grep -q "Running"' "$TUG"
+select_row flappy
+con_wait main "Logs flappy" 5
+con_keys main P
+check "P on a running pod shows its previous instance" con_wait main "Logs flappy previous instance" 5
+check "whose log has ended" con_wait main "panic:" 10
+logreqs() {
+	sim GET stats | python3 -c 'import json, sys
+print(sum(v for k, v in json.load(sys.stdin)["requests"].items() if k.endswith("pods/log")))'
+}
+sim DELETE stats >/dev/null
+for i in 1 2; do
+	sim POST expire '{}' >/dev/null
+	sleep 1.5
+done
+n=$(logreqs)
+relists=$(sim GET stats | python3 -c 'import json, sys
+print(json.load(sys.stdin)["requests"].get("list pods", 0))')
+check "the console listed the pods again ($relists times)" test "$relists" -ge 1
+check "the ended log is not fetched again ($n requests)" test "$n" -le 1
+check "and the pane still shows it" con_wait main "Logs flappy previous instance" 1
+con_keys main P
+kubectl delete pod flappy --wait=false >/dev/null 2>&1
+select_row crashy
 cmd "since 1h"
 check ":since limits the pane" con_wait main "Logs crashy since 1h" 5
 cmd "since"

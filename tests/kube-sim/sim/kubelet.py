@@ -1,12 +1,15 @@
 """The simulated scheduler and kubelets: binding pods to nodes, pod and container status through
 their life (ContainerCreating -> Running and ready, CrashLoopBackOff, Completed, ...), graceful
-deletion (Terminating, then gone). A pod's behaviour comes from its annotation kube-sim/state."""
+deletion (Terminating, then gone). A pod's behaviour comes from its annotation kube-sim/state;
+kube-sim/restarts=N gives a running pod's first container N restarts behind it (and so a
+previous instance that ended)."""
 import hashlib
 import time
 
 from . import objects, resources as R, timefmt
 
 STATE_ANN = "kube-sim/state"
+RESTARTS_ANN = "kube-sim/restarts"
 STATES = ("Running", "NotReady", "CrashLoopBackOff", "Error", "Completed", "ImagePullBackOff",
           "ContainerCreating", "Unschedulable")
 
@@ -207,6 +210,10 @@ class Kubelet:
         st["qosClass"] = objects.qos_class(spec)
         css = []
         phase, all_ready = "Running", ready
+        try:
+            restarts = max(restarts, int((pod["metadata"].get("annotations") or {}).get(RESTARTS_ANN, 0)))
+        except ValueError:
+            pass
         for i, c in enumerate(spec["containers"]):
             if state == "CrashLoopBackOff" or (state == "Error" and spec.get("restartPolicy") != "Never"):
                 # the first container crashes; sidecars keep running
@@ -247,7 +254,16 @@ class Kubelet:
                 continue
             c_ready = ready and state != "NotReady"
             all_ready = all_ready and c_ready
-            css.append(self._cstatus(pod, c, {"running": {"startedAt": started}}, c_ready, restarts if i == 0 else 0))
+            last = None
+            if i == 0 and restarts > 0:
+                # the instance before this one: crashed a second before this one started
+                last = {"terminated": {"exitCode": 1, "reason": "Error",
+                                       "startedAt": timefmt.iso(started_at - 60),
+                                       "finishedAt": timefmt.iso(started_at - 1),
+                                       "containerID": "containerd://" + _hex(pod["metadata"].get("uid"),
+                                                                             c["name"], restarts - 1)}}
+            css.append(self._cstatus(pod, c, {"running": {"startedAt": started}}, c_ready,
+                                     restarts if i == 0 else 0, last))
         st["phase"] = phase
         st["containerStatuses"] = css
         ts = started
