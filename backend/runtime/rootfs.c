@@ -28,12 +28,44 @@
 #include <termios.h>
 #include <unistd.h>
 
-/* pivot_root parks the host's root on the container's /proc until it is
- * detached, and proc is mounted there after: no directory of our own is
- * created (and removed) in the container's upper layer for it. An image
- * whose /proc is not a plain directory gets a directory of ours instead. */
-#define OLDROOT_PROC "/proc"
-#define OLDROOT_OWN "/.tug-oldroot"
+/* The new mount API (Linux 5.2), not in glibc's headers here; its
+ * <linux/mount.h> clashes with <sys/mount.h>. */
+#ifndef OPEN_TREE_CLONE
+#define OPEN_TREE_CLONE 1
+#endif
+#ifndef OPEN_TREE_CLOEXEC
+#define OPEN_TREE_CLOEXEC O_CLOEXEC
+#endif
+#ifndef AT_RECURSIVE
+#define AT_RECURSIVE 0x8000
+#endif
+#ifndef MOVE_MOUNT_F_EMPTY_PATH
+#define MOVE_MOUNT_F_EMPTY_PATH 0x00000004
+#endif
+
+/* What the container mounts from the host (its /etc files, bind and
+ * volume sources, the host's /sys with --network host) is taken as a
+ * detached copy of its mount before pivot_root, and the host's root is
+ * detached right after it: while the image's paths are resolved (and its
+ * symlinks followed) nothing of the host is reachable by path, and no
+ * directory is created (and removed) in the container's upper layer for
+ * the old root either. */
+static int tree_copy(const char *path, int recursive, struct tug_err *err)
+{
+	int fd = (int)syscall(SYS_open_tree, AT_FDCWD, path,
+			      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+
+	if (fd < 0)
+		return tug_errno(err, "take the mount of %s", path);
+	return fd;
+}
+
+static int tree_attach(int fd, const char *dst, struct tug_err *err)
+{
+	if (syscall(SYS_move_mount, fd, "", AT_FDCWD, dst, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return tug_errno(err, "mount on %s", dst);
+	return 0;
+}
 
 static int mnt(const char *src, const char *tgt, const char *type, unsigned long flags,
 	       const char *data, struct tug_err *err)
@@ -158,16 +190,15 @@ fail:
 	return -1;
 }
 
-static int setup_sys(struct ctr_spec *s, const char *oldroot, struct tug_err *err)
+/* host_sys: the host's /sys (tree_copy), for --network host */
+static int setup_sys(int host_sys, struct tug_err *err)
 {
 	unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 	mkdirs("/sys", 0555);
-	if (s->net_host) {
+	if (host_sys >= 0) {
 		/* sysfs belongs to the host's network namespace here: bind it */
-		char src[64];
-		snprintf(src, sizeof(src), "%s/sys", oldroot);
-		if (mnt(src, "/sys", NULL, MS_BIND | MS_REC, NULL, err) < 0)
+		if (tree_attach(host_sys, "/sys", err) < 0)
 			return -1;
 		return mnt(NULL, "/sys", NULL, MS_BIND | MS_REMOUNT | ro, NULL, err);
 	}
@@ -250,8 +281,8 @@ static void tmpfs_flags(const char *opts, unsigned long *flags, char *data, size
 		snprintf(data + strlen(data), size - strlen(data), "%ssize=65536k", data[0] ? "," : "");
 }
 
-/* fdlinks: where this process's /proc/self/fd is reachable right now */
-static int user_mounts(struct ctr_spec *s, int *fds, const char *fdlinks, struct tug_err *err)
+/* fds: the sources opened O_PATH, trees: their mounts (tree_copy) */
+static int user_mounts(struct ctr_spec *s, const int *fds, const int *trees, struct tug_err *err)
 {
 	size_t i;
 	json_t *m;
@@ -274,14 +305,12 @@ static int user_mounts(struct ctr_spec *s, int *fds, const char *fdlinks, struct
 		if (!strcmp(type, "volume") && jbool(m, "CopyUp") && vol_copy_up(fds[i], dst, err) < 0)
 			return -1;
 		{
-			char src[96];
 			struct stat st;
-			snprintf(src, sizeof(src), "%s/%d", fdlinks, fds[i]);
 			if (fstat(fds[i], &st) == 0 && !S_ISDIR(st.st_mode))
 				touch(dst);
 			else
 				mkdirs(dst, 0755);
-			if (mnt(src, dst, NULL, MS_BIND | MS_REC, NULL, err) < 0)
+			if (tree_attach(trees[i], dst, err) < 0)
 				return tug_err_wrap(err, "bind mount %s", jstr(m, "Source"));
 			if (ro && mnt(NULL, dst, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL, err) < 0)
 				return -1;
@@ -290,17 +319,32 @@ static int user_mounts(struct ctr_spec *s, int *fds, const char *fdlinks, struct
 	return 0;
 }
 
-static int bind_etc(struct rt *rt, struct ctr_spec *s, const char *oldroot, struct tug_err *err)
-{
-	static const char *const files[] = { "hostname", "hosts", "resolv.conf" };
-	char src[PATH_MAX], dst[64];
+static const char *const etc_files[] = { "hostname", "hosts", "resolv.conf" };
+#define NETC (sizeof(etc_files) / sizeof(etc_files[0]))
 
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(src, sizeof(src), "%s%s/containers/%s/%s", oldroot, rt->root, s->id, files[i]);
-		snprintf(dst, sizeof(dst), "/etc/%s", files[i]);
+/* Before pivot_root: the container's own /etc files, as mounts to attach. */
+static int etc_trees(struct rt *rt, struct ctr_spec *s, int *trees, struct tug_err *err)
+{
+	char src[PATH_MAX];
+
+	for (size_t i = 0; i < NETC; i++) {
+		rt_ctr_path(rt, s->id, etc_files[i], src, sizeof(src));
+		trees[i] = tree_copy(src, 0, err);
+		if (trees[i] < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int bind_etc(const int *trees, struct tug_err *err)
+{
+	char dst[64];
+
+	for (size_t i = 0; i < NETC; i++) {
+		snprintf(dst, sizeof(dst), "/etc/%s", etc_files[i]);
 		if (touch(dst) < 0)
 			continue; /* a read-only or odd image: leave the image's file */
-		if (mnt(src, dst, NULL, MS_BIND, NULL, err) < 0)
+		if (tree_attach(trees[i], dst, err) < 0)
 			return -1;
 	}
 	return 0;
@@ -340,99 +384,86 @@ static int open_tty(int *ptmx_out, struct tug_err *err)
 	return 0;
 }
 
-static int mounts_into_proc(struct ctr_spec *s)
+static void close_all(int *fds, size_t n)
 {
-	size_t i;
-	json_t *m;
-
-	json_array_foreach(s->mounts, i, m) {
-		const char *d = jstr(m, "Destination");
-		while (d && *d == '/')
-			d++;
-		if (d && !strncmp(d, "proc", 4) && (d[4] == '/' || !d[4]))
-			return 1;
-	}
-	return 0;
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }
 
 int rootfs_setup(struct rt *rt, struct ctr_spec *s, int *ptmx_out, struct tug_err *err)
 {
 	char merged[PATH_MAX];
 	size_t nm = json_array_size(s->mounts);
-	int *fds = xcalloc(nm + 1, sizeof(int));
+	/* per user mount: its source (O_PATH) and its mount; then the /etc
+	 * files' mounts and the host's /sys */
+	int *fds = xcalloc(2 * nm + NETC + 1, sizeof(int)), *trees = fds + nm, *etc = trees + nm;
+	int *host_sys = etc + NETC, rc = -1;
 	size_t i;
 	json_t *m;
-	const char *oldroot = OLDROOT_PROC;
 
 	*ptmx_out = -1;
+	for (i = 0; i < 2 * nm + NETC + 1; i++)
+		fds[i] = -1;
 	if (mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL, err) < 0)
-		return -1;
+		goto out;
 	rt_ctr_path(rt, s->id, "merged", merged, sizeof(merged));
 	if (mount_overlay(rt, s, merged, err) < 0)
-		return -1;
+		goto out;
 	json_array_foreach(s->mounts, i, m) {
-		fds[i] = -1;
 		if (strcmp(jstr(m, "Type"), "bind") && strcmp(jstr(m, "Type"), "volume"))
 			continue;
 		fds[i] = open(jstr(m, "Source"), O_PATH | O_CLOEXEC);
-		if (fds[i] < 0 && !strcmp(jstr(m, "Type"), "volume"))
-			return tug_errno(err, "volume %s (removed while in use?)", jstr(m, "Name"));
-		if (fds[i] < 0)
-			return tug_errno(err, "bind source %s", jstr(m, "Source"));
-	}
-	if (chdir(merged) < 0)
-		return tug_errno(err, "chdir %s", merged);
-	{
-		struct stat st;
-		if (lstat("." OLDROOT_PROC, &st) < 0 && errno == ENOENT)
-			mkdir("." OLDROOT_PROC, 0555);
-		/* a user mount into /proc must land on the container's proc */
-		if (lstat("." OLDROOT_PROC, &st) < 0 || !S_ISDIR(st.st_mode) || mounts_into_proc(s)) {
-			oldroot = OLDROOT_OWN;
-			mkdir("." OLDROOT_OWN, 0700);
+		if (fds[i] < 0 && !strcmp(jstr(m, "Type"), "volume")) {
+			tug_errno(err, "volume %s (removed while in use?)", jstr(m, "Name"));
+			goto out;
 		}
+		if (fds[i] < 0) {
+			tug_errno(err, "bind source %s", jstr(m, "Source"));
+			goto out;
+		}
+		trees[i] = tree_copy(jstr(m, "Source"), 1, err);
+		if (trees[i] < 0)
+			goto out;
 	}
-	if (syscall(SYS_pivot_root, ".", oldroot + 1) < 0)
-		return tug_errno(err, "pivot_root into %s", merged);
-	if (chdir("/") < 0)
-		return tug_errno(err, "chdir /");
+	if (etc_trees(rt, s, etc, err) < 0)
+		goto out;
+	if (s->net_host && (*host_sys = tree_copy("/sys", 1, err)) < 0)
+		goto out;
+	if (chdir(merged) < 0) {
+		tug_errno(err, "chdir %s", merged);
+		goto out;
+	}
+	/* the host's root lands on top of the new one and goes at once */
+	if (syscall(SYS_pivot_root, ".", ".") < 0) {
+		tug_errno(err, "pivot_root into %s", merged);
+		goto out;
+	}
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		tug_errno(err, "detach the host's root");
+		goto out;
+	}
 	trace_mark("child: pivoted");
-	if (setup_dev(s->tty, err) < 0 || setup_sys(s, oldroot, err) < 0 ||
-	    bind_etc(rt, s, oldroot, err) < 0)
-		return -1;
-	trace_mark("child: dev, sys, etc");
-	if (!strcmp(oldroot, OLDROOT_PROC)) {
-		/* bind sources must be reached before the old root is detached
-		 * (the kernel refuses binds from a detached tree): through the
-		 * host's proc, under the parked root */
-		if (user_mounts(s, fds, OLDROOT_PROC "/proc/self/fd", err) < 0)
-			return -1;
-		if (umount2(oldroot, MNT_DETACH) < 0)
-			return tug_errno(err, "detach the host's root");
-		if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
-			return -1;
-		mask_paths();
-	} else {
-		mkdirs("/proc", 0555);
-		if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
-			return -1;
-		mask_paths();
-		if (user_mounts(s, fds, "/proc/self/fd", err) < 0)
-			return -1;
-		if (umount2(oldroot, MNT_DETACH) < 0)
-			return tug_errno(err, "detach the host's root");
-		rmdir(oldroot);
-	}
-	for (i = 0; i < nm; i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	free(fds);
+	mkdirs("/proc", 0555);
+	if (mnt("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0 ||
+	    setup_dev(s->tty, err) < 0 || setup_sys(*host_sys, err) < 0)
+		goto out;
+	trace_mark("child: dev and sys");
+	mask_paths();
+	if (bind_etc(etc, err) < 0 || user_mounts(s, fds, trees, err) < 0)
+		goto out;
 	trace_mark("child: mounts done");
 	if (s->read_only && mnt(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL, err) < 0)
-		return -1;
-	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
-		return tug_errno(err, "set hostname %s", s->hostname);
+		goto out;
+	if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0) {
+		tug_errno(err, "set hostname %s", s->hostname);
+		goto out;
+	}
 	if (s->tty && open_tty(ptmx_out, err) < 0)
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	close_all(fds, 2 * nm + NETC + 1);
+	free(fds);
+	return rc;
 }

@@ -70,4 +70,22 @@ check_eq "--read-only makes the root read-only" \
 check_eq "--tmpfs gives a writable tmpfs even then" \
 	"$(tug run --rm --read-only --tmpfs /scratch bb sh -c 'touch /scratch/x && grep -c " /scratch tmpfs " /proc/mounts')" 1
 
+# ---- an image's symlinks never reach the host ----
+# The image's paths are followed while the container's mounts are made;
+# by then nothing of the host may be reachable by path (the host's root
+# was once parked inside the new root). An image whose /etc and mount
+# points are symlinks aiming at the host's root, however it is reached:
+esc=$T_DIR/escape
+mkdir -p "$esc/rootfs" "$T_DIR/target"
+tar -C "$esc/rootfs" -xf "$(t_busybox_tar)"
+rm -rf "$esc/rootfs/etc"
+ln -s "/proc$T_DIR/target" "$esc/rootfs/etc"
+ln -s "/.tug-oldroot$T_DIR/target/viaold" "$esc/rootfs/data"
+ln -s "/../../..$T_DIR/target/viadots" "$esc/rootfs/more"
+tar -C "$esc/rootfs" -cf "$esc/img.tar" .
+tug import "$esc/img.tar" escape:1 >/dev/null
+tug run --rm -v "$T_DIR/shared:/data" -v "$T_DIR/shared:/more" escape:1 true >/dev/null 2>&1
+check_eq "setting up its mounts created nothing on the host" "$(ls -A "$T_DIR/target")" ""
+tug rmi escape:1 >/dev/null 2>&1
+
 exit 0
