@@ -430,7 +430,7 @@ static int child_main(void *arg)
 		fdpass_send_fd(a->sock, 'T', ptmx);
 		close(ptmx);
 	}
-	trace_mark("child: loopback up");
+	trace_mark("child: loopback and terminal");
 	/* now in the container's cgroup: make it our cgroup root */
 	unshare(CLONE_NEWCGROUP);
 	if (rootfs_mount_cgroup(&err) < 0)

@@ -64,14 +64,14 @@ static int init_main(void *p)
 	fail(a->errfd, "execve /bin/true");
 }
 
-static void rm_dir(const char *path)
+/* overlay's work dir holds one empty dir of its own */
+static void rm_work_dir(const char *work)
 {
-	char cmd[4200];
+	char inner[4200];
 
-	/* the upper dir is empty after /bin/true; work holds one empty dir */
-	snprintf(cmd, sizeof(cmd), "%s/work", path);
-	rmdir(cmd);
-	rmdir(path);
+	snprintf(inner, sizeof(inner), "%s/work", work);
+	rmdir(inner);
+	rmdir(work);
 }
 
 int main(int argc, char **argv)
@@ -118,7 +118,7 @@ int main(int argc, char **argv)
 			_exit(125);
 		close(pipefd[1]);
 		rmdir(upper);
-		rm_dir(work);
+		rm_work_dir(work);
 		rmdir(merged);
 		rmdir(base);
 		_exit(0);
